@@ -1,0 +1,21 @@
+"""wireshift: translate between the OpenAI Responses API and Chat Completions wire formats.
+
+Sans-I/O: bytes and objects in, bytes and objects out.
+"""
+
+from . import _errors, _model, _notes, responses
+from ._errors import *  # noqa: F403
+from ._model import JSONInput, WireModel
+from ._notes import *  # noqa: F403
+from .responses import *  # noqa: F403
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "JSONInput",
+    "WireModel",
+    "__version__",
+    *_errors.__all__,
+    *_notes.__all__,
+    *responses.__all__,
+]

@@ -1,0 +1,231 @@
+"""The base of every wire model, and unions tagged by a field with a fallback for unknown tags.
+
+Three rules hold for every model built on :class:`WireModel`:
+
+* unknown fields are kept and dumped back unchanged (``extra="allow"``);
+* dumping omits whatever was never set, so parse-then-dump gives the payload back;
+* a model built in code (not parsed) always emits its ``type`` tag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from typing import Any, ClassVar, Generic, Literal, TypeVar, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, TypeAdapter, ValidationError
+from pydantic_core import CoreSchema, core_schema
+from typing_extensions import Annotated, Self
+
+from ._errors import PayloadError
+
+__all__ = [
+    "UNKNOWN_TAG",
+    "JSONInput",
+    "TypeTagged",
+    "UnionParser",
+    "WireModel",
+    "union_members",
+]
+
+UNKNOWN_TAG = "@unknown"
+
+JSONInput = bytes | bytearray | str | Mapping[str, Any] | BaseModel
+"""What every ``parse`` accepts: JSON bytes or text, a mapping, or any Pydantic model
+(a wireshift model, or one of the openai SDK's)."""
+
+T = TypeVar("T")
+
+
+class WireModel(BaseModel):
+    """A wire object that keeps unknown fields and dumps only what was set."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        defer_build=True,
+        protected_namespaces=(),
+        ser_json_bytes="base64",
+        val_json_bytes="base64",
+    )
+
+    # Fields whose default is the object's tag: a model built in code emits them,
+    # since a payload without its `type` is a different payload.
+    _emit_defaults: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._emit_defaults = frozenset(
+            name
+            for name, field in cls.model_fields.items()
+            if name in ("type", "object", "role") and _literal_values(field.annotation)
+            and field.default is not None
+        )
+
+    def __init__(self, /, **data: Any) -> None:
+        super().__init__(**data)
+        # Runs only for models built in code: parsing does not call __init__,
+        # so a parsed payload dumps back exactly as it came.
+        if self._emit_defaults:
+            self.__pydantic_fields_set__.update(self._emit_defaults)
+
+    # Tell pydantic this __init__ is its own, so validation keeps skipping it.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def parse(cls, data: JSONInput) -> Self:
+        """Parse JSON bytes or text, a mapping, or another Pydantic model.
+
+        Raises :class:`~wireshift.PayloadError` naming the first bad field.
+        """
+        if isinstance(data, cls):
+            return data
+        try:
+            if isinstance(data, (bytes, bytearray, str)):
+                return cls.model_validate_json(data)
+            if isinstance(data, BaseModel):
+                data = _dump_foreign(data)
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise PayloadError.from_validation(exc, cls.__name__) from None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON body as Python data: only fields that were set, unknown ones included."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+    def to_json(self) -> bytes:
+        """The JSON body to send: compact UTF-8 bytes with only fields that were set."""
+        return self.__pydantic_serializer__.to_json(self, by_alias=True, exclude_unset=True)
+
+    @property
+    def extra_fields(self) -> dict[str, Any]:
+        """Fields the model does not declare, kept as they came."""
+        return dict(self.__pydantic_extra__ or {})
+
+
+def _dump_foreign(model: BaseModel) -> dict[str, Any]:
+    if isinstance(model, WireModel):
+        return model.to_dict()
+    return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def _literal_values(annotation: Any) -> tuple[str, ...]:
+    if get_origin(annotation) is Literal:
+        return tuple(v for v in get_args(annotation) if isinstance(v, str))
+    return ()
+
+
+def _members(annotation: Any) -> tuple[type[WireModel], ...]:
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if isinstance(annotation, type):  # Union[X] is X
+        return (annotation,)
+    return tuple(m for m in get_args(annotation) if isinstance(m, type))
+
+
+def union_members(annotation: Any, key: str = "type") -> tuple[dict[str, type[WireModel]], type[WireModel]]:
+    """Split a tagged union into ``{tag: model}`` and its fallback model (the one whose
+    ``key`` is a plain ``str``)."""
+    tags: dict[str, type[WireModel]] = {}
+    fallback: type[WireModel] | None = None
+    for model in _members(annotation):
+        values = _literal_values(model.model_fields[key].annotation)
+        if not values:
+            if fallback is not None:
+                raise TypeError(f"two fallback members: {fallback.__name__}, {model.__name__}")
+            fallback = model
+        for value in values:
+            if value in tags:
+                raise TypeError(f"tag {value!r} on {tags[value].__name__} and {model.__name__}")
+            tags[value] = model
+    if fallback is None:
+        raise TypeError("a tagged union needs one member whose tag is a plain str")
+    return tags, fallback
+
+
+class TypeTagged:
+    """Annotation that validates a ``Union`` of models by their ``key`` literal.
+
+    Use as ``Annotated[Union[A, B, UnknownThing], TypeTagged()]``: a payload goes to the
+    member whose ``key`` literal matches, and one with an unknown tag goes to the member
+    whose ``key`` is a plain ``str``, keeping every field. ``infer`` names the tag of a
+    payload that has no ``key`` at all (Responses messages may omit ``type``).
+    """
+
+    def __init__(
+        self, key: str = "type", infer: Callable[[Mapping[str, Any]], str | None] | None = None
+    ) -> None:
+        self.key = key
+        self.infer = infer
+        self._known: frozenset[str] = frozenset()
+
+    def _discriminate(self, value: Any) -> str:
+        if isinstance(value, Mapping):
+            tag = value.get(self.key)
+            if tag is None and self.infer is not None:
+                tag = self.infer(value)
+        else:
+            tag = getattr(value, self.key, None)
+        # Tags carry an "@" so error paths can tell them from field names.
+        return f"@{tag}" if tag in self._known else UNKNOWN_TAG
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        tags, fallback = union_members(source, self.key)
+        self._known = frozenset(tags)
+        schemas: dict[type[WireModel], CoreSchema] = {}
+        for model in (*tags.values(), fallback):
+            if model not in schemas:
+                schemas[model] = handler.generate_schema(model)
+        choices: dict[str, CoreSchema] = {f"@{tag}": schemas[m] for tag, m in tags.items()}
+        choices[UNKNOWN_TAG] = schemas[fallback]
+        return core_schema.tagged_union_schema(choices, discriminator=self._discriminate)
+
+
+class UnionParser(Generic[T]):
+    """Parses one tagged union fast: a plain string discriminator in Rust for known tags,
+    and the full union (unknown tags, inferred tags, clean error paths) only when that fails.
+    Adapters are built on first use, once per process."""
+
+    def __init__(self, annotation: Any, name: str) -> None:
+        self.annotation = annotation
+        self.name = name
+        marker = next(m for m in get_args(annotation)[1:] if isinstance(m, TypeTagged))
+        self.key = marker.key
+
+    @cached_property
+    def _full(self) -> TypeAdapter[T]:
+        return TypeAdapter(self.annotation)
+
+    @cached_property
+    def _known(self) -> TypeAdapter[Any]:
+        tags, _ = union_members(self.annotation, self.key)
+        models = tuple(dict.fromkeys(tags.values()))
+        if len(models) == 1:
+            return TypeAdapter(models[0])
+        return TypeAdapter(Annotated[Union[models], Field(discriminator=self.key)])  # type: ignore[valid-type]
+
+    @cached_property
+    def tags(self) -> dict[str, type[WireModel]]:
+        return union_members(self.annotation, self.key)[0]
+
+    def parse(self, data: JSONInput) -> T:
+        """Parse one payload into its member model; unknown tags into the fallback."""
+        if isinstance(data, WireModel):
+            return data  # type: ignore[return-value]
+        if isinstance(data, BaseModel):
+            data = _dump_foreign(data)
+        raw = isinstance(data, (bytes, bytearray, str))
+        try:
+            return self._known.validate_json(data) if raw else self._known.validate_python(data)  # type: ignore[no-any-return]
+        except ValidationError:
+            pass
+        # Unknown or missing tag, or a real error: the full union says which, with clean paths.
+        try:
+            return self._full.validate_json(data) if raw else self._full.validate_python(data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            raise PayloadError.from_validation(exc, self.name) from None
+
+    def dump(self, value: T) -> dict[str, Any]:
+        """The value as JSON-ready data, omitting what was never set."""
+        return self._full.dump_python(value, mode="json", by_alias=True, exclude_unset=True)  # type: ignore[no-any-return]

@@ -1,0 +1,30 @@
+"""The record of one lossy or repairing step, returned to the caller with the result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = ["Note", "NoteAction"]
+
+NoteAction = Literal["dropped", "changed", "added", "moved", "kept", "repaired", "truncated"]
+
+
+@dataclass(frozen=True)
+class Note:
+    """What a call dropped, changed or kept unread, where, and why.
+
+    ``path`` is a JSON path into the input (``tools[2]``, ``input[5].encrypted_content``)
+    or, for streams, the event at fault (``events[12] response.output_text.delta``).
+    ``code`` is a stable machine-readable name for the rule that fired.
+    """
+
+    path: str
+    action: NoteAction
+    reason: str
+    code: str = ""
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.action} ({self.reason})"

@@ -3,7 +3,8 @@
 Sans-I/O: bytes and objects in, bytes and objects out.
 """
 
-from . import _errors, _model, _notes, responses
+from . import _body, _errors, _model, _notes, responses
+from ._body import *  # noqa: F403
 from ._errors import *  # noqa: F403
 from ._model import JSONInput, WireModel
 from ._notes import *  # noqa: F403
@@ -15,6 +16,7 @@ __all__ = [
     "JSONInput",
     "WireModel",
     "__version__",
+    *_body.__all__,
     *_errors.__all__,
     *_notes.__all__,
     *responses.__all__,

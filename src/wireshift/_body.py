@@ -1,0 +1,187 @@
+"""Undo ``Content-Encoding`` on request and response bodies, with a cap on the decoded size.
+
+Codex zstd-compresses request bodies when logged in with ChatGPT; a gateway that forwards them
+undecoded fails while curl with the plain body works.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Callable
+
+from ._errors import WireshiftError
+
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "BodyDecodeError",
+    "BodyTooLargeError",
+    "CorruptBodyError",
+    "UnknownEncodingError",
+    "decode_body",
+]
+
+DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
+"""Decoded bodies larger than this are refused: a 45 KB Codex request is far below it,
+a decompression bomb is far above."""
+
+
+class BodyDecodeError(WireshiftError, ValueError):
+    """A body could not be decoded. ``encoding`` names the coding at fault."""
+
+    def __init__(self, message: str, *, encoding: str) -> None:
+        super().__init__(message)
+        self.encoding = encoding
+
+
+class UnknownEncodingError(BodyDecodeError):
+    """The ``Content-Encoding`` names a coding wireshift cannot undo (or whose extra is missing)."""
+
+
+class CorruptBodyError(BodyDecodeError):
+    """The bytes are not valid data of the coding the header names, or they stop early."""
+
+
+class BodyTooLargeError(BodyDecodeError):
+    """Decoding would exceed ``max_bytes``."""
+
+    def __init__(self, message: str, *, encoding: str, max_bytes: int) -> None:
+        super().__init__(message, encoding=encoding)
+        self.max_bytes = max_bytes
+
+
+def decode_body(
+    raw: bytes,
+    content_encoding: str | None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> bytes:
+    """Undo every coding in ``content_encoding`` (``"gzip"``, ``"zstd"``, ``"gzip, br"``...).
+
+    Stacked codings are undone last-applied first, as RFC 9110 orders them. ``identity`` and an
+    empty or missing header return ``raw`` as it is. Supported: ``gzip``/``x-gzip``, ``deflate``
+    (zlib-wrapped, or raw as some servers send it), ``zstd`` (``compression.zstd`` on Python
+    3.14+, else the ``wireshift[zstd]`` extra).
+
+    Raises :class:`UnknownEncodingError`, :class:`CorruptBodyError` or
+    :class:`BodyTooLargeError` (never a bare ``zlib.error``).
+    """
+    codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
+    data = bytes(raw)
+    for coding in reversed([c for c in codings if c and c != "identity"]):
+        decoder = _DECODERS.get(coding)
+        if decoder is None:
+            raise UnknownEncodingError(
+                f"cannot decode Content-Encoding {coding!r}; known: identity, "
+                + ", ".join(sorted(_DECODERS)),
+                encoding=coding,
+            )
+        data = decoder(data, max_bytes)
+    if len(data) > max_bytes:
+        raise BodyTooLargeError(
+            f"body is {len(data)} bytes, over the {max_bytes}-byte cap",
+            encoding="identity",
+            max_bytes=max_bytes,
+        )
+    return data
+
+
+def _too_large(coding: str, max_bytes: int) -> BodyTooLargeError:
+    return BodyTooLargeError(
+        f"{coding} body decodes to more than {max_bytes} bytes", encoding=coding, max_bytes=max_bytes
+    )
+
+
+def _inflate(data: bytes, max_bytes: int, wbits: int, coding: str) -> bytes:
+    """Inflate every member (gzip allows several), never holding more than max_bytes + 1."""
+    out = bytearray()
+    rest = data
+    while True:
+        inflater = zlib.decompressobj(wbits)
+        try:
+            out += inflater.decompress(rest, max_bytes + 1 - len(out))
+            if len(out) > max_bytes or inflater.unconsumed_tail:
+                raise _too_large(coding, max_bytes)
+            out += inflater.flush()
+        except zlib.error as exc:
+            raise CorruptBodyError(f"corrupt {coding} body: {exc}", encoding=coding) from None
+        if not inflater.eof:
+            raise CorruptBodyError(f"{coding} body ends before its stream does", encoding=coding)
+        if len(out) > max_bytes:
+            raise _too_large(coding, max_bytes)
+        rest = inflater.unused_data
+        if not rest.strip(b"\x00"):
+            return bytes(out)
+
+
+def _gzip(data: bytes, max_bytes: int) -> bytes:
+    return _inflate(data, max_bytes, 16 + zlib.MAX_WBITS, "gzip")
+
+
+def _deflate(data: bytes, max_bytes: int) -> bytes:
+    # RFC 9110 deflate is zlib-wrapped, but some servers send raw deflate: a zlib header
+    # has a checksum, so trying zlib first cannot mistake one for the other.
+    try:
+        return _inflate(data, max_bytes, zlib.MAX_WBITS, "deflate")
+    except CorruptBodyError:
+        return _inflate(data, max_bytes, -zlib.MAX_WBITS, "deflate")
+
+
+def _zstd(data: bytes, max_bytes: int) -> bytes:
+    try:
+        from compression import zstd  # type: ignore[import-not-found]  # Python 3.14+
+    except ImportError:
+        return _zstd_extra(data, max_bytes)
+    out = bytearray()
+    rest = data
+    try:
+        while rest:
+            decompressor = zstd.ZstdDecompressor()
+            out += decompressor.decompress(rest, max_bytes + 1 - len(out))
+            if len(out) > max_bytes or not decompressor.needs_input and not decompressor.eof:
+                raise _too_large("zstd", max_bytes)
+            if not decompressor.eof:
+                raise CorruptBodyError("zstd body ends before its frame does", encoding="zstd")
+            rest = decompressor.unused_data
+    except zstd.ZstdError as exc:
+        raise CorruptBodyError(f"corrupt zstd body: {exc}", encoding="zstd") from None
+    return bytes(out)
+
+
+def _zstd_extra(data: bytes, max_bytes: int) -> bytes:
+    try:
+        import zstandard
+    except ImportError:
+        raise UnknownEncodingError(
+            "zstd bodies need Python 3.14+ or the extra: pip install 'wireshift[zstd]'",
+            encoding="zstd",
+        ) from None
+    context = zstandard.ZstdDecompressor()
+    try:
+        # First a capped streaming pass, so a bomb is refused before it is held in memory...
+        reader = context.stream_reader(io.BytesIO(data), read_across_frames=True)
+        size = 0
+        while chunk := reader.read(min(1 << 20, max_bytes + 1 - size)):
+            size += len(chunk)
+            if size > max_bytes:
+                raise _too_large("zstd", max_bytes)
+        # ...then frame by frame, because the streaming reader passes over a truncated frame.
+        out = bytearray()
+        rest = data
+        while rest:
+            frame = context.decompressobj()
+            out += frame.decompress(rest)
+            if not frame.eof:
+                raise CorruptBodyError("zstd body ends before its frame does", encoding="zstd")
+            rest = frame.unused_data
+    except zstandard.ZstdError as exc:
+        raise CorruptBodyError(f"corrupt zstd body: {exc}", encoding="zstd") from None
+    return bytes(out)
+
+
+_DECODERS: dict[str, Callable[[bytes, int], bytes]] = {
+    "gzip": _gzip,
+    "x-gzip": _gzip,
+    "deflate": _deflate,
+    "zstd": _zstd,
+}

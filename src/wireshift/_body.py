@@ -88,7 +88,9 @@ def decode_body(
 
 def _too_large(coding: str, max_bytes: int) -> BodyTooLargeError:
     return BodyTooLargeError(
-        f"{coding} body decodes to more than {max_bytes} bytes", encoding=coding, max_bytes=max_bytes
+        f"{coding} body decodes to more than {max_bytes} bytes",
+        encoding=coding,
+        max_bytes=max_bytes,
     )
 
 
@@ -129,7 +131,7 @@ def _deflate(data: bytes, max_bytes: int) -> bytes:
 
 def _zstd(data: bytes, max_bytes: int) -> bytes:
     try:
-        from compression import zstd  # type: ignore[import-not-found]  # Python 3.14+
+        from compression import zstd  # Python 3.14+
     except ImportError:
         return _zstd_extra(data, max_bytes)
     out = bytearray()
@@ -138,7 +140,7 @@ def _zstd(data: bytes, max_bytes: int) -> bytes:
         while rest:
             decompressor = zstd.ZstdDecompressor()
             out += decompressor.decompress(rest, max_bytes + 1 - len(out))
-            if len(out) > max_bytes or not decompressor.needs_input and not decompressor.eof:
+            if len(out) > max_bytes or (not decompressor.needs_input and not decompressor.eof):
                 raise _too_large("zstd", max_bytes)
             if not decompressor.eof:
                 raise CorruptBodyError("zstd body ends before its frame does", encoding="zstd")

@@ -11,11 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import Any, ClassVar, Generic, Literal, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    TypeAdapter,
+    ValidationError,
+)
 from pydantic_core import CoreSchema, core_schema
-from typing_extensions import Annotated, Self
+from typing_extensions import Self
 
 from ._errors import PayloadError
 
@@ -59,7 +66,8 @@ class WireModel(BaseModel):
         cls._emit_defaults = frozenset(
             name
             for name, field in cls.model_fields.items()
-            if name in ("type", "object", "role") and _literal_values(field.annotation)
+            if name in ("type", "object", "role")
+            and _literal_values(field.annotation)
             and field.default is not None
         )
 
@@ -124,7 +132,9 @@ def _members(annotation: Any) -> tuple[type[WireModel], ...]:
     return tuple(m for m in get_args(annotation) if isinstance(m, type))
 
 
-def union_members(annotation: Any, key: str = "type") -> tuple[dict[str, type[WireModel]], type[WireModel]]:
+def union_members(
+    annotation: Any, key: str = "type"
+) -> tuple[dict[str, type[WireModel]], type[WireModel]]:
     """Split a tagged union into ``{tag: model}`` and its fallback model (the one whose
     ``key`` is a plain ``str``)."""
     tags: dict[str, type[WireModel]] = {}
@@ -170,7 +180,9 @@ class TypeTagged:
         # Tags carry an "@" so error paths can tell them from field names.
         return f"@{tag}" if tag in self._known else UNKNOWN_TAG
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
         tags, fallback = union_members(source, self.key)
         self._known = frozenset(tags)
         schemas: dict[type[WireModel], CoreSchema] = {}
@@ -203,7 +215,7 @@ class UnionParser(Generic[T]):
         models = tuple(dict.fromkeys(tags.values()))
         if len(models) == 1:
             return TypeAdapter(models[0])
-        return TypeAdapter(Annotated[Union[models], Field(discriminator=self.key)])  # type: ignore[valid-type]
+        return TypeAdapter(Annotated[Union[models], Field(discriminator=self.key)])  # noqa: UP007
 
     @cached_property
     def tags(self) -> dict[str, type[WireModel]]:
@@ -215,16 +227,23 @@ class UnionParser(Generic[T]):
             return data  # type: ignore[return-value]
         if isinstance(data, BaseModel):
             data = _dump_foreign(data)
-        raw = isinstance(data, (bytes, bytearray, str))
         try:
-            return self._known.validate_json(data) if raw else self._known.validate_python(data)  # type: ignore[no-any-return]
+            return self._validate(self._known, data)
         except ValidationError:
             pass
         # Unknown or missing tag, or a real error: the full union says which, with clean paths.
         try:
-            return self._full.validate_json(data) if raw else self._full.validate_python(data)  # type: ignore[arg-type]
+            return self._validate(self._full, data)
         except ValidationError as exc:
             raise PayloadError.from_validation(exc, self.name) from None
+
+    @staticmethod
+    def _validate(
+        adapter: TypeAdapter[Any], data: bytes | bytearray | str | Mapping[str, Any]
+    ) -> T:
+        if isinstance(data, (bytes, bytearray, str)):
+            return adapter.validate_json(data)  # type: ignore[no-any-return]
+        return adapter.validate_python(data)  # type: ignore[no-any-return]
 
     def dump(self, value: T) -> dict[str, Any]:
         """The value as JSON-ready data, omitting what was never set."""

@@ -1,4 +1,4 @@
-"""Developer tasks. `python -m nox` runs tests, lint, typecheck and docs; `nox -s bench` the benchmarks."""
+"""Developer tasks: `nox` runs tests, lint, typecheck and docs; `nox -s bench` the benchmarks."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import zlib
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
@@ -20,17 +21,19 @@ from wireshift import (
 
 zstandard = pytest.importorskip("zstandard", reason="the zstd extra is not installed")
 
+Encoder = Callable[[bytes], bytes]
+
 BODY = b'{"model":"gpt-5","input":"' + "héllo wörld ".encode() * 4000 + b'"}'
 
 
 def zstd(data: bytes) -> bytes:
-    return zstandard.ZstdCompressor().compress(data)
+    return bytes(zstandard.ZstdCompressor().compress(data))
 
 
 def zstd_unsized(data: bytes) -> bytes:
     # Codex streams its compressor: frames carry no content size.
     writer = zstandard.ZstdCompressor(write_content_size=False).compressobj()
-    return writer.compress(data) + writer.flush()
+    return bytes(writer.compress(data) + writer.flush())
 
 
 def raw_deflate(data: bytes) -> bytes:
@@ -38,7 +41,7 @@ def raw_deflate(data: bytes) -> bytes:
     return packer.compress(data) + packer.flush()
 
 
-ENCODERS = {
+ENCODERS: dict[str, Encoder] = {
     "gzip": gzip.compress,
     "x-gzip": gzip.compress,
     "deflate": zlib.compress,

@@ -1,14 +1,545 @@
-"""Responses API input and output items. (Stub: being filled in.)"""
+"""Responses API items: what goes in a request's ``input`` and a response's ``output``.
+
+One class per ``type`` tag. The spec has several schemas for most tags (the input param,
+the output item, the stored resource, Open Responses' variants); each class here is the
+union of their properties, and requires only what every one of them requires.
+
+Items that translation to and from Chat Completions works with (messages, function and
+custom tool calls and their outputs, reasoning, item references, shell and apply-patch
+calls) have every field typed. Hosted-tool items keep their nested action and result
+objects as plain dicts: wireshift carries them, it does not interpret them.
+"""
 
 from __future__ import annotations
 
-from typing import Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from typing_extensions import Annotated
+from pydantic import Field
 
 from .._model import TypeTagged, UnionParser, WireModel
+from ._content import ComputerScreenshot, ContentPart, TextOrParts
 
-__all__ = ["Item", "UnknownItem", "parse_item"]
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = [
+    "AdditionalTools",
+    "AgentMessage",
+    "ApplyPatchCall",
+    "ApplyPatchCallOutput",
+    "ApplyPatchCreateFile",
+    "ApplyPatchDeleteFile",
+    "ApplyPatchOperation",
+    "ApplyPatchUpdateFile",
+    "CodeInterpreterCall",
+    "Compaction",
+    "CompactionTrigger",
+    "ComputerCall",
+    "ComputerCallOutput",
+    "CustomToolCall",
+    "CustomToolCallOutput",
+    "FileSearchCall",
+    "FunctionCall",
+    "FunctionCallOutput",
+    "ImageGenerationCall",
+    "Item",
+    "ItemReference",
+    "LocalShellAction",
+    "LocalShellCall",
+    "LocalShellCallOutput",
+    "McpApprovalRequest",
+    "McpApprovalResponse",
+    "McpCall",
+    "McpListTools",
+    "Message",
+    "MultiAgentCall",
+    "MultiAgentCallOutput",
+    "Program",
+    "ProgramOutput",
+    "ReasoningItem",
+    "ShellAction",
+    "ShellCall",
+    "ShellCallOutput",
+    "ShellOutputChunk",
+    "ToolSearchCall",
+    "ToolSearchOutput",
+    "UnknownApplyPatchOperation",
+    "UnknownItem",
+    "WebSearchCall",
+    "parse_item",
+]
+
+# Shared field notes. `status` is "in_progress" | "completed" | "incomplete" on most items
+# (hosted tools add "searching", "generating", "interpreting", "calling", "failed"); it is a
+# plain str everywhere because providers add values. `caller` says who made a tool call:
+# {"type": "direct"} or {"type": "program", "caller_id": ...} (programmatic tool calling).
+
+
+# --- messages and function calls -----------------------------------------------------------
+
+
+class Message(WireModel):
+    """A message from the user, system, developer or assistant.
+
+    Covers the input shapes (``EasyInputMessage`` with string content, ``InputMessage``) and
+    the output shape (``OutputMessage``). In input, ``type`` may be left out: a payload with
+    a ``role`` and no ``type`` is a message.
+    """
+
+    type: Literal["message"] = "message"
+    id: str | None = None
+    role: str
+    """``user``, ``assistant``, ``system`` or ``developer``."""
+    # Required by the spec; a missing one reads as no parts (and is not dumped).
+    content: TextOrParts = Field(default_factory=list)
+    status: str | None = None
+    phase: str | None = None
+    """``commentary`` or ``final_answer`` on assistant messages of Codex models; resend as is."""
+
+
+class FunctionCall(WireModel):
+    """A call of a function tool the model made; ``arguments`` is a JSON string."""
+
+    type: Literal["function_call"] = "function_call"
+    id: str | None = None
+    call_id: str
+    name: str
+    arguments: str
+    namespace: str | None = None
+    """The ``namespace`` tool this function belongs to, if any."""
+    caller: dict[str, Any] | None = None
+    status: str | None = None
+    created_by: str | None = None
+
+
+class FunctionCallOutput(WireModel):
+    """What a function tool returned: a string, or text, image and file parts."""
+
+    type: Literal["function_call_output"] = "function_call_output"
+    id: str | None = None
+    # The official input param leaves call_id optional (and nullable); every real client sends it.
+    call_id: str | None = None
+    output: TextOrParts = Field(default_factory=list)
+    name: str | None = None
+    namespace: str | None = None
+    caller: dict[str, Any] | None = None
+    status: str | None = None
+    created_by: str | None = None
+
+
+class CustomToolCall(WireModel):
+    """A call of a custom (freeform) tool; ``input`` is the raw text the model wrote."""
+
+    type: Literal["custom_tool_call"] = "custom_tool_call"
+    id: str | None = None
+    call_id: str
+    name: str
+    input: str
+    namespace: str | None = None
+    caller: dict[str, Any] | None = None
+    status: str | None = None
+    created_by: str | None = None
+
+
+class CustomToolCallOutput(WireModel):
+    """What a custom tool returned: a string, or text, image and file parts."""
+
+    type: Literal["custom_tool_call_output"] = "custom_tool_call_output"
+    id: str | None = None
+    call_id: str
+    output: TextOrParts = Field(default_factory=list)
+    caller: dict[str, Any] | None = None
+    status: str | None = None
+    created_by: str | None = None
+
+
+class ReasoningItem(WireModel):
+    """The model's reasoning: summary parts, raw reasoning parts, or only encrypted content.
+
+    With ``store: false`` the item must be sent back with its ``encrypted_content``.
+    """
+
+    type: Literal["reasoning"] = "reasoning"
+    id: str | None = None
+    summary: list[ContentPart] = Field(default_factory=list)
+    # Open Responses' input param allows an explicit null here.
+    content: list[ContentPart] | None = None
+    encrypted_content: str | None = None
+    status: str | None = None
+
+
+class ItemReference(WireModel):
+    """A reference to an item stored by the server; ``type`` may be absent or null."""
+
+    # None is part of the tag because the spec allows `"type": null`, and a null given must
+    # be dumped back as null.
+    type: Literal["item_reference", None] = "item_reference"
+    id: str | None = None
+
+
+# --- shell and patch calls -------------------------------------------------------------------
+
+
+class LocalShellAction(WireModel):
+    """The command a ``local_shell`` tool call runs."""
+
+    type: Literal["exec"] = "exec"
+    command: list[str]
+    env: dict[str, str]
+    timeout_ms: int | None = None
+    working_directory: str | None = None
+    user: str | None = None
+
+
+class LocalShellCall(WireModel):
+    """A call of the ``local_shell`` tool."""
+
+    type: Literal["local_shell_call"] = "local_shell_call"
+    id: str | None = None
+    call_id: str
+    action: LocalShellAction
+    status: str | None = None
+
+
+class LocalShellCallOutput(WireModel):
+    """What a ``local_shell`` call printed. ``id`` is the call's id."""
+
+    type: Literal["local_shell_call_output"] = "local_shell_call_output"
+    id: str | None = None
+    # The spec requires call_id without declaring it; clients do not send it.
+    call_id: str | None = None
+    output: str | None = None
+    status: str | None = None
+
+
+class ShellAction(WireModel):
+    """The commands a ``shell`` tool call runs, with its limits."""
+
+    commands: list[str]
+    timeout_ms: int | None = None
+    max_output_length: int | None = None
+
+
+class ShellCall(WireModel):
+    """A call of the ``shell`` tool."""
+
+    type: Literal["shell_call"] = "shell_call"
+    id: str | None = None
+    call_id: str
+    action: ShellAction
+    caller: dict[str, Any] | None = None
+    status: str | None = None
+    environment: dict[str, Any] | None = None
+    """``{"type": "local"}`` or ``{"type": "container_reference", "container_id": ...}``."""
+    created_by: str | None = None
+
+
+class ShellOutputChunk(WireModel):
+    """The output of one command of a ``shell`` call."""
+
+    stdout: str
+    stderr: str
+    outcome: dict[str, Any]
+    """``{"type": "exit", "exit_code": 0}`` or ``{"type": "timeout"}``."""
+    created_by: str | None = None
+
+
+class ShellCallOutput(WireModel):
+    """What the commands of a ``shell`` call printed, one chunk per command."""
+
+    type: Literal["shell_call_output"] = "shell_call_output"
+    id: str | None = None
+    call_id: str
+    output: list[ShellOutputChunk] = Field(default_factory=list)
+    caller: dict[str, Any] | None = None
+    status: str | None = None
+    max_output_length: int | None = None
+    created_by: str | None = None
+
+
+class ApplyPatchCreateFile(WireModel):
+    """Create ``path`` with the content the ``diff`` adds."""
+
+    type: Literal["create_file"] = "create_file"
+    path: str
+    diff: str
+
+
+class ApplyPatchDeleteFile(WireModel):
+    """Delete ``path``."""
+
+    type: Literal["delete_file"] = "delete_file"
+    path: str
+
+
+class ApplyPatchUpdateFile(WireModel):
+    """Apply ``diff`` to ``path``."""
+
+    type: Literal["update_file"] = "update_file"
+    path: str
+    diff: str
+
+
+class UnknownApplyPatchOperation(WireModel):
+    """A patch operation of a type wireshift does not know, kept whole."""
+
+    type: str
+
+
+ApplyPatchOperation = Annotated[
+    ApplyPatchCreateFile | ApplyPatchDeleteFile | ApplyPatchUpdateFile | UnknownApplyPatchOperation,
+    TypeTagged(),
+]
+"""One file operation of an ``apply_patch`` call, by its ``type``."""
+
+
+class ApplyPatchCall(WireModel):
+    """A call of the ``apply_patch`` tool: one file operation."""
+
+    type: Literal["apply_patch_call"] = "apply_patch_call"
+    id: str | None = None
+    call_id: str
+    operation: ApplyPatchOperation
+    caller: dict[str, Any] | None = None
+    status: str | None = None
+    """``in_progress`` or ``completed``."""
+    created_by: str | None = None
+
+
+class ApplyPatchCallOutput(WireModel):
+    """The result of an ``apply_patch`` call: ``status`` is ``completed`` or ``failed``."""
+
+    type: Literal["apply_patch_call_output"] = "apply_patch_call_output"
+    id: str | None = None
+    call_id: str
+    output: str | None = None
+    caller: dict[str, Any] | None = None
+    status: str | None = None
+    created_by: str | None = None
+
+
+# --- hosted tools ----------------------------------------------------------------------------
+
+
+class WebSearchCall(WireModel):
+    """A web search the server ran; ``action`` is a search, an opened page or a find in page."""
+
+    type: Literal["web_search_call"] = "web_search_call"
+    id: str | None = None
+    action: dict[str, Any]
+    status: str | None = None
+
+
+class FileSearchCall(WireModel):
+    """A file search the server ran over vector stores."""
+
+    type: Literal["file_search_call"] = "file_search_call"
+    id: str | None = None
+    queries: list[str]
+    results: list[dict[str, Any]] | None = None
+    status: str | None = None
+
+
+class ComputerCall(WireModel):
+    """A computer-use action (or batch of ``actions``) the client should perform."""
+
+    type: Literal["computer_call"] = "computer_call"
+    id: str | None = None
+    call_id: str
+    action: dict[str, Any] | None = None
+    actions: list[dict[str, Any]] | None = None
+    pending_safety_checks: list[dict[str, Any]]
+    status: str | None = None
+
+
+class ComputerCallOutput(WireModel):
+    """The screenshot taken after a computer-use action."""
+
+    type: Literal["computer_call_output"] = "computer_call_output"
+    id: str | None = None
+    call_id: str
+    output: ComputerScreenshot | None = None
+    acknowledged_safety_checks: list[dict[str, Any]] | None = None
+    status: str | None = None
+    created_by: str | None = None
+
+
+class ImageGenerationCall(WireModel):
+    """An image the server generated; ``result`` is base64 image data."""
+
+    type: Literal["image_generation_call"] = "image_generation_call"
+    id: str | None = None
+    result: str | None
+    status: str | None = None
+
+
+class CodeInterpreterCall(WireModel):
+    """Code the server ran in a container, with its log and image outputs."""
+
+    type: Literal["code_interpreter_call"] = "code_interpreter_call"
+    id: str | None = None
+    container_id: str
+    code: str | None
+    outputs: list[dict[str, Any]] | None
+    status: str | None = None
+
+
+class McpListTools(WireModel):
+    """The tools an MCP server offered."""
+
+    type: Literal["mcp_list_tools"] = "mcp_list_tools"
+    id: str | None = None
+    server_label: str
+    tools: list[dict[str, Any]]
+    error: str | None = None
+
+
+class McpApprovalRequest(WireModel):
+    """A request for the user to approve an MCP tool call."""
+
+    type: Literal["mcp_approval_request"] = "mcp_approval_request"
+    id: str | None = None
+    server_label: str
+    name: str
+    arguments: str
+
+
+class McpApprovalResponse(WireModel):
+    """The user's answer to an :class:`McpApprovalRequest`."""
+
+    type: Literal["mcp_approval_response"] = "mcp_approval_response"
+    id: str | None = None
+    approval_request_id: str
+    approve: bool
+    reason: str | None = None
+    # The spec requires request_id without declaring it; approval_request_id is the real link.
+    request_id: str | None = None
+
+
+class McpCall(WireModel):
+    """A tool call the server made on an MCP server."""
+
+    type: Literal["mcp_call"] = "mcp_call"
+    id: str | None = None
+    server_label: str
+    name: str
+    arguments: str
+    output: str | None = None
+    error: dict[str, Any] | None = None
+    status: str | None = None
+    approval_request_id: str | None = None
+
+
+class ToolSearchCall(WireModel):
+    """A search for tools to load (``execution``: ``server`` or ``client``)."""
+
+    type: Literal["tool_search_call"] = "tool_search_call"
+    id: str | None = None
+    call_id: str | None = None
+    execution: str | None = None
+    arguments: Any
+    status: str | None = None
+    created_by: str | None = None
+
+
+class ToolSearchOutput(WireModel):
+    """The tools a tool search found, as tool definitions."""
+
+    type: Literal["tool_search_output"] = "tool_search_output"
+    id: str | None = None
+    call_id: str | None = None
+    execution: str | None = None
+    tools: list[dict[str, Any]]
+    status: str | None = None
+    created_by: str | None = None
+
+
+class AdditionalTools(WireModel):
+    """Tool definitions sent as an input item (Codex "Responses Lite") instead of ``tools``.
+
+    ``tools`` holds raw tool dicts; parse them with the tool models when needed.
+    """
+
+    type: Literal["additional_tools"] = "additional_tools"
+    id: str | None = None
+    role: str
+    """``developer`` in requests."""
+    tools: list[dict[str, Any]]
+
+
+class Program(WireModel):
+    """Code the model wrote for programmatic tool calling."""
+
+    type: Literal["program"] = "program"
+    id: str | None = None
+    call_id: str
+    code: str
+    fingerprint: str
+
+
+class ProgramOutput(WireModel):
+    """The result of running a :class:`Program` (``status``: ``completed`` or ``incomplete``)."""
+
+    type: Literal["program_output"] = "program_output"
+    id: str | None = None
+    call_id: str
+    result: str
+    status: str | None = None
+
+
+# --- context management ----------------------------------------------------------------------
+
+
+class Compaction(WireModel):
+    """A compacted summary of earlier turns, readable only by the provider."""
+
+    type: Literal["compaction"] = "compaction"
+    id: str | None = None
+    encrypted_content: str
+    created_by: str | None = None
+
+
+class CompactionTrigger(WireModel):
+    """An input item asking the server to compact the conversation here."""
+
+    type: Literal["compaction_trigger"] = "compaction_trigger"
+
+
+# --- multi-agent (beta) ------------------------------------------------------------------------
+
+
+class AgentMessage(WireModel):
+    """A message between agents (beta ``responses_multi_agent``)."""
+
+    type: Literal["agent_message"] = "agent_message"
+    id: str | None = None
+    agent: dict[str, Any] | None = None
+    """``{"agent_name": ...}``."""
+    author: str
+    recipient: str
+    content: list[ContentPart] = Field(default_factory=list)
+
+
+class MultiAgentCall(WireModel):
+    """A multi-agent action (``spawn_agent``, ``send_message``, ``wait_agent``...) (beta)."""
+
+    type: Literal["multi_agent_call"] = "multi_agent_call"
+    id: str | None = None
+    agent: dict[str, Any] | None = None
+    call_id: str
+    action: str
+    arguments: str
+
+
+class MultiAgentCallOutput(WireModel):
+    """The result of a :class:`MultiAgentCall` (beta)."""
+
+    type: Literal["multi_agent_call_output"] = "multi_agent_call_output"
+    id: str | None = None
+    agent: dict[str, Any] | None = None
+    call_id: str
+    action: str
+    output: list[ContentPart] = Field(default_factory=list)
 
 
 class UnknownItem(WireModel):
@@ -17,6 +548,54 @@ class UnknownItem(WireModel):
     type: str
 
 
-Item = Annotated[Union[UnknownItem], TypeTagged()]
+def _infer_item_type(item: Mapping[str, Any]) -> str | None:
+    """The ``type`` of an item that has none: a message when it has a ``role``, an item
+    reference when it is only an ``id``."""
+    if "role" in item:
+        return "message"
+    if "id" in item and item.keys() <= {"id", "type"}:
+        return "item_reference"
+    return None
+
+
+Item = Annotated[
+    Message
+    | FunctionCall
+    | FunctionCallOutput
+    | CustomToolCall
+    | CustomToolCallOutput
+    | ReasoningItem
+    | ItemReference
+    | LocalShellCall
+    | LocalShellCallOutput
+    | ShellCall
+    | ShellCallOutput
+    | ApplyPatchCall
+    | ApplyPatchCallOutput
+    | WebSearchCall
+    | FileSearchCall
+    | ComputerCall
+    | ComputerCallOutput
+    | ImageGenerationCall
+    | CodeInterpreterCall
+    | McpListTools
+    | McpApprovalRequest
+    | McpApprovalResponse
+    | McpCall
+    | ToolSearchCall
+    | ToolSearchOutput
+    | AdditionalTools
+    | Program
+    | ProgramOutput
+    | Compaction
+    | CompactionTrigger
+    | AgentMessage
+    | MultiAgentCall
+    | MultiAgentCallOutput
+    | UnknownItem,
+    TypeTagged(infer=_infer_item_type),
+]
+"""Any input or output item, by its ``type``; unknown types become :class:`UnknownItem`."""
+
 _parser: UnionParser[Item] = UnionParser(Item, "Item")
 parse_item = _parser.parse

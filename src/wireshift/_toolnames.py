@@ -1,0 +1,119 @@
+"""The reversible mapping between Responses tools and the flat function names Chat allows.
+
+Chat Completions knows only flat function names (``^[a-zA-Z0-9_-]{1,64}$``). The request
+translator flattens namespaced and custom tools into such names; the response and stream
+translators use the same map to give calls back their namespace, or to turn them back into
+``custom_tool_call`` items. One map per translated request; it serializes to plain JSON so a
+gateway can keep it between the request and its response.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = ["CHAT_NAME_MAX", "ToolNameMap", "ToolOrigin"]
+
+CHAT_NAME_MAX = 64
+_NOT_ALLOWED = re.compile(r"[^a-zA-Z0-9_-]")
+_NAMESPACE_JOIN = "__"
+
+
+@dataclass(frozen=True)
+class ToolOrigin:
+    """What a chat function name stands for on the Responses side.
+
+    ``tool_type`` is the Responses tool type (``function``, ``custom``, ``local_shell``,
+    ``shell``, ``apply_patch``...); ``namespace`` is set for tools of a namespace tool.
+    """
+
+    name: str
+    tool_type: str = "function"
+    namespace: str | None = None
+
+    @property
+    def is_custom(self) -> bool:
+        return self.tool_type == "custom"
+
+
+class ToolNameMap:
+    """Chat function name <-> :class:`ToolOrigin`, unique in both directions."""
+
+    def __init__(self) -> None:
+        self._by_chat: dict[str, ToolOrigin] = {}
+        self._by_origin: dict[ToolOrigin, str] = {}
+
+    def add(self, origin: ToolOrigin) -> str:
+        """Register ``origin`` and return its chat name (the same name on a second call)."""
+        known = self._by_origin.get(origin)
+        if known is not None:
+            return known
+        name = _chat_name(origin, self._by_chat)
+        self._by_chat[name] = origin
+        self._by_origin[origin] = name
+        return name
+
+    def chat_name(self, name: str, namespace: str | None = None) -> str:
+        """The chat name of a registered tool, else ``name`` as it is."""
+        for origin, chat in self._by_origin.items():
+            if origin.name == name and origin.namespace == namespace:
+                return chat
+        return name
+
+    def restore(self, chat_name: str) -> ToolOrigin | None:
+        """The origin of a chat function name, or ``None`` for a name this map never gave."""
+        return self._by_chat.get(chat_name)
+
+    def __len__(self) -> int:
+        return len(self._by_chat)
+
+    def __iter__(self) -> Iterator[tuple[str, ToolOrigin]]:
+        return iter(self._by_chat.items())
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """Plain JSON data: ``{chat_name: {"name", "tool_type", "namespace"}}``."""
+        return {chat: asdict(origin) for chat, origin in self._by_chat.items()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Mapping[str, Any]]) -> ToolNameMap:
+        restored = cls()
+        for chat, fields in data.items():
+            origin = ToolOrigin(
+                name=str(fields["name"]),
+                tool_type=str(fields.get("tool_type", "function")),
+                namespace=fields.get("namespace"),
+            )
+            restored._by_chat[chat] = origin
+            restored._by_origin[origin] = chat
+        return restored
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ToolNameMap) and self._by_chat == other._by_chat
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ToolNameMap({self.to_dict()!r})"
+
+
+def _chat_name(origin: ToolOrigin, taken: Mapping[str, ToolOrigin]) -> str:
+    base = (
+        origin.name
+        if origin.namespace is None
+        else f"{origin.namespace}{_NAMESPACE_JOIN}{origin.name}"
+    )
+    name = _NOT_ALLOWED.sub("_", base) or "tool"
+    if len(name) <= CHAT_NAME_MAX and name not in taken:
+        return name
+    # Too long, or taken by another tool: keep a readable prefix and make it unique with a
+    # digest of the full origin, so the same tools map to the same names on every request.
+    key = f"{origin.tool_type}:{origin.namespace}:{origin.name}"
+    for salt in range(1000):
+        digest = hashlib.sha256(f"{key}#{salt}".encode()).hexdigest()[:8]
+        candidate = f"{name[: CHAT_NAME_MAX - 9]}_{digest}"
+        if candidate not in taken:
+            return candidate
+    raise RuntimeError("unreachable: 1000 digest collisions")  # pragma: no cover

@@ -152,7 +152,7 @@ PROFILES: dict[str, Profile] = {
         ),
         Profile(
             name="deepseek",
-            description="DeepSeek: sends and requires back `reasoning_content`; strict tool sequences.",
+            description="DeepSeek: requires `reasoning_content` back; strict tool sequences.",
             max_tokens_field="max_tokens",
             reasoning_effort_style=None,
             reasoning_history_field="reasoning_content",

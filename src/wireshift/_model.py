@@ -16,6 +16,7 @@ from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar, Union, g
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     GetCoreSchemaHandler,
     TypeAdapter,
@@ -32,6 +33,7 @@ __all__ = [
     "TypeTagged",
     "UnionParser",
     "WireModel",
+    "by_json_kind",
     "union_members",
 ]
 
@@ -66,9 +68,7 @@ class WireModel(BaseModel):
         cls._emit_defaults = frozenset(
             name
             for name, field in cls.model_fields.items()
-            if name in ("type", "object", "role")
-            and _literal_values(field.annotation)
-            and field.default is not None
+            if name in ("type", "object", "role") and isinstance(field.default, str)
         )
 
     def __init__(self, /, **data: Any) -> None:
@@ -192,6 +192,31 @@ class TypeTagged:
         choices: dict[str, CoreSchema] = {f"@{tag}": schemas[m] for tag, m in tags.items()}
         choices[UNKNOWN_TAG] = schemas[fallback]
         return core_schema.tagged_union_schema(choices, discriminator=self._discriminate)
+
+
+JSONKind = Literal["str", "list", "dict"]
+
+
+def by_json_kind(*kinds: JSONKind) -> Discriminator:
+    """Discriminator for a ``str | list | object`` union whose branches are tagged with
+    ``Tag("str")``, ``Tag("list")``, ``Tag("dict")``.
+
+    A plain union tries every branch and reports a bad value against all of them
+    (``content: Input should be a valid string``); routing by the value's JSON kind reports
+    it at its own path (``content[0].text``). A value of no listed kind goes to the last
+    branch, so the error says what was expected.
+    """
+
+    def kind(value: Any) -> str:
+        if isinstance(value, str):
+            found = "str"
+        elif isinstance(value, (list, tuple)):
+            found = "list"
+        else:
+            found = "dict"
+        return found if found in kinds else kinds[-1]
+
+    return Discriminator(kind)
 
 
 class UnionParser(Generic[T]):

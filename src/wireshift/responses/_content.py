@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field, Tag
 
-from .._model import TypeTagged, UnionParser, WireModel
+from .._model import TypeTagged, UnionParser, WireModel, by_json_kind
 
 __all__ = [
     "Annotation",
@@ -258,14 +258,10 @@ _parser: UnionParser[ContentPart] = UnionParser(ContentPart, "ContentPart")
 parse_content_part = _parser.parse
 
 
-def _text_or_parts(value: Any) -> str:
-    return "str" if isinstance(value, str) else "list"
-
-
 # Tagged rather than a plain union so that a bad part is reported at its own path
 # (`content[0].text`), not as "content: Input should be a valid string".
 TextOrParts = Annotated[
     Annotated[str, Tag("str")] | Annotated[list[ContentPart], Tag("list")],
-    Discriminator(_text_or_parts),
+    by_json_kind("str", "list"),
 ]
 """A message's content or a tool's output: a plain string, or a list of content parts."""

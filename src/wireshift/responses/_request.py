@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Field, Tag
 
-from .._model import TypeTagged, WireModel
+from .._model import TypeTagged, WireModel, by_json_kind
 from ._items import Item
-from ._tools import Tool, ToolChoice, _json_kind
+from ._tools import Tool, ToolChoice
 
 __all__ = [
     "ContextManagementEntry",
@@ -110,7 +110,7 @@ class ConversationReference(WireModel):
 
 ConversationParam = Annotated[
     Annotated[str, Tag("str")] | Annotated[ConversationReference, Tag("dict")],
-    Discriminator(_json_kind),
+    by_json_kind("str", "dict"),
 ]
 
 
@@ -144,7 +144,7 @@ class PromptCacheOptions(WireModel):
 
 RequestInput = Annotated[
     Annotated[str, Tag("str")] | Annotated[list[Item], Tag("list")],
-    Discriminator(_json_kind),
+    by_json_kind("str", "list"),
 ]
 
 

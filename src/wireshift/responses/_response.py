@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator
+from pydantic import Field, Tag, field_validator
 from typing_extensions import Self
 
-from .._model import WireModel
+from .._model import WireModel, by_json_kind
 from ._items import Item
 from ._request import (
     ConversationReference,
@@ -22,7 +22,7 @@ from ._request import (
     ReasoningConfig,
     TextConfig,
 )
-from ._tools import Tool, ToolChoice, _json_kind
+from ._tools import Tool, ToolChoice
 
 __all__ = [
     "RESOURCE_FIELDS",
@@ -110,7 +110,7 @@ class IncompleteDetails(WireModel):
 
 ResponseInstructions = Annotated[
     Annotated[str, Tag("str")] | Annotated[list[Item], Tag("list")],
-    Discriminator(_json_kind),
+    by_json_kind("str", "list"),
 ]
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Tag
+from pydantic import Tag
 
-from .._model import TypeTagged, UnionParser, WireModel
+from .._model import TypeTagged, UnionParser, WireModel, by_json_kind
 
 __all__ = [
     "AllowedToolsChoice",
@@ -61,16 +61,6 @@ __all__ = [
     "WebSearchTool",
     "parse_tool",
 ]
-
-
-def _json_kind(value: Any) -> str:
-    """Route a ``str | list | object`` union by the JSON kind of the value, so a bad value
-    reports the one branch it was meant for (the tag names are left out of error paths)."""
-    if isinstance(value, str):
-        return "str"
-    if isinstance(value, (list, tuple)):
-        return "list"
-    return "dict"
 
 
 # --- tools ------------------------------------------------------------------------------
@@ -171,11 +161,11 @@ class MCPApprovalFilter(WireModel):
 
 MCPAllowedTools = Annotated[
     Annotated[list[str], Tag("list")] | Annotated[MCPToolFilter, Tag("dict")],
-    Discriminator(_json_kind),
+    by_json_kind("list", "dict"),
 ]
 MCPApproval = Annotated[
     Annotated[str, Tag("str")] | Annotated[MCPApprovalFilter, Tag("dict")],
-    Discriminator(_json_kind),
+    by_json_kind("str", "dict"),
 ]
 
 
@@ -209,7 +199,7 @@ class CodeInterpreterContainer(WireModel):
 
 CodeInterpreterContainerParam = Annotated[
     Annotated[str, Tag("str")] | Annotated[CodeInterpreterContainer, Tag("dict")],
-    Discriminator(_json_kind),
+    by_json_kind("str", "dict"),
 ]
 
 
@@ -473,7 +463,7 @@ SpecificToolChoice = Annotated[
 
 ToolChoice = Annotated[
     Annotated[str, Tag("str")] | Annotated[SpecificToolChoice, Tag("dict")],
-    Discriminator(_json_kind),
+    by_json_kind("str", "dict"),
 ]
 """``tool_choice``: ``"none"``, ``"auto"``, ``"required"`` (kept as any string, since
 providers add values), or one of the :data:`SpecificToolChoice` objects."""

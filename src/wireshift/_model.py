@@ -240,7 +240,8 @@ class UnionParser(Generic[T]):
         models = tuple(dict.fromkeys(tags.values()))
         if len(models) == 1:
             return TypeAdapter(models[0])
-        return TypeAdapter(Annotated[Union[models], Field(discriminator=self.key)])  # noqa: UP007
+        known: Any = Annotated[Union[models], Field(discriminator=self.key)]  # noqa: UP007
+        return TypeAdapter(known)
 
     @cached_property
     def tags(self) -> dict[str, type[WireModel]]:

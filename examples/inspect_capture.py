@@ -53,7 +53,11 @@ def show_stream(path: Path) -> None:
 def _describe(item: object) -> str:
     if isinstance(item, wireshift.Message):
         content = item.content
-        text = content if isinstance(content, str) else " ".join(getattr(p, "text", "") for p in content)
+        text = (
+            content
+            if isinstance(content, str)
+            else " ".join(getattr(p, "text", "") for p in content)
+        )
         return f"{item.role}: {text[:50]!r}"
     if isinstance(item, wireshift.FunctionCall):
         return f"{item.name}({item.arguments[:40]}) call_id={item.call_id}"

@@ -1,0 +1,185 @@
+"""Non-streaming bodies: a ``ChatCompletion`` to a ``Response`` and back.
+
+Chat -> Responses runs the completion through the stream translator as one chunk, so both
+paths share every rule (reasoning fields, ``<think>`` tags, restored tool names, endings).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from .._model import JSONInput
+from .._profiles import Profile, get_profile
+from .._toolnames import ToolNameMap
+from ..chat._completion import (
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatCompletionMessage,
+    ChunkChoice,
+    ChunkDelta,
+    FunctionCallDelta,
+    ToolCallDelta,
+)
+from ..responses._content import OutputText, Refusal
+from ..responses._items import CustomToolCall, FunctionCall, Message, ReasoningItem
+from ..responses._response import Response
+from ._stream_to_chat import UpstreamError, chat_finish_reason, responses_usage_to_chat
+from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
+
+__all__ = ["chat_completion_to_response", "response_to_chat_completion", "translate_response"]
+
+
+def chat_completion_to_response(
+    body: JSONInput,
+    *,
+    tool_names: ToolNameMap | None = None,
+    profile: str | Profile | None = None,
+    reasoning: ReasoningStyle | None = None,
+) -> Response:
+    """A ``ChatCompletion`` as a Responses ``Response`` (all 31 resource fields set)."""
+    completion = ChatCompletion.parse(body)
+    state = ChatToResponsesStream(tool_names=tool_names, profile=profile, reasoning=reasoning)
+    choices = [
+        ChunkChoice(index=0, delta=_as_delta(c.message), finish_reason=c.finish_reason)
+        for c in completion.choices[:1]
+    ]
+    chunk = ChatCompletionChunk(
+        id=completion.id,
+        created=completion.created,
+        model=completion.model,
+        choices=choices,
+        usage=completion.usage,
+    )
+    state.feed(chunk)
+    state.mark_done()  # a whole body is never cut, even without a finish_reason
+    state.close()
+    assert state.final is not None
+    return state.final
+
+
+def _as_delta(message: ChatCompletionMessage) -> ChunkDelta:
+    fields = message.to_dict()
+    calls = fields.pop("tool_calls", None) or []
+    fields.pop("annotations", None)
+    fields.pop("audio", None)
+    delta = ChunkDelta.parse(fields)
+    if calls:
+        delta.tool_calls = [
+            ToolCallDelta(
+                index=i,
+                id=call.get("id"),
+                type="function",
+                function=FunctionCallDelta(
+                    name=(call.get("function") or call.get("custom") or {}).get("name"),
+                    arguments=_call_arguments(call),
+                ),
+            )
+            for i, call in enumerate(calls)
+        ]
+    return delta
+
+
+def _call_arguments(call: dict[str, Any]) -> str:
+    if "custom" in call:  # a custom call: its raw input, in the function form
+        return json.dumps({"input": call["custom"].get("input", "")})
+    args = (call.get("function") or {}).get("arguments")
+    return args if isinstance(args, str) else json.dumps(args or {})
+
+
+def response_to_chat_completion(
+    body: JSONInput,
+    *,
+    tool_names: ToolNameMap | None = None,
+    profile: str | Profile | None = None,
+) -> ChatCompletion:
+    """A Responses ``Response`` as a ``ChatCompletion``.
+
+    Raises :class:`UpstreamError` for a failed response.
+    """
+    response = Response.parse(body)
+    if response.status == "failed" or response.error is not None:
+        error = response.error
+        raise UpstreamError(
+            (error.message if error else None) or "the upstream response failed",
+            code=error.code if error else None,
+            event=response,
+        )
+    fields = get_profile(profile).reasoning_reply_fields
+    reasoning_field = fields[0] if fields else "reasoning_content"
+    texts: list[str] = []
+    refusals: list[str] = []
+    reasoning: list[str] = []
+    calls: list[dict[str, Any]] = []
+    for item in response.output:
+        if isinstance(item, Message):
+            if isinstance(item.content, str):
+                texts.append(item.content)
+                continue
+            for part in item.content:
+                if isinstance(part, OutputText):
+                    texts.append(part.text)
+                elif isinstance(part, Refusal) and part.refusal:
+                    refusals.append(part.refusal)
+        elif isinstance(item, ReasoningItem):
+            parts = list(item.content or []) or list(item.summary)
+            reasoning.append("\n\n".join(getattr(p, "text", "") for p in parts))
+        elif isinstance(item, (FunctionCall, CustomToolCall)):
+            name = item.name
+            if tool_names is not None:
+                name = tool_names.chat_name(name, item.namespace)
+            arguments = (
+                json.dumps({"input": item.input})
+                if isinstance(item, CustomToolCall)
+                else item.arguments
+            )
+            calls.append(
+                {
+                    "id": item.call_id,
+                    "type": "function",
+                    "function": {"name": name, "arguments": arguments},
+                }
+            )
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "content": "".join(texts) if texts or not calls else None,
+    }
+    if refusals:
+        message["refusal"] = "".join(refusals)
+    if reasoning:
+        message[reasoning_field] = "\n\n".join(r for r in reasoning if r)
+    if calls:
+        message["tool_calls"] = calls
+    completion: dict[str, Any] = {
+        "id": "chatcmpl-" + (response.id or "0").removeprefix("resp_"),
+        "object": "chat.completion",
+        "created": int(response.created_at or 0),
+        "model": response.model or "",
+        "choices": [
+            {
+                "index": 0,
+                "message": message,
+                "finish_reason": chat_finish_reason(response, called_tools=bool(calls)),
+                "logprobs": None,
+            }
+        ],
+    }
+    if response.usage is not None:
+        completion["usage"] = responses_usage_to_chat(response.usage).to_dict()
+    return ChatCompletion.parse(completion)
+
+
+def translate_response(
+    body: JSONInput,
+    *,
+    to: Literal["responses", "chat"],
+    tool_names: ToolNameMap | None = None,
+    profile: str | Profile | None = None,
+) -> Response | ChatCompletion:
+    """Translate a non-streaming body: a ``ChatCompletion`` ``to="responses"``, or a
+    ``Response`` ``to="chat"``. ``tool_names`` is the request translation's map."""
+    if to == "responses":
+        return chat_completion_to_response(body, tool_names=tool_names, profile=profile)
+    if to == "chat":
+        return response_to_chat_completion(body, tool_names=tool_names, profile=profile)
+    raise ValueError(f"to must be 'responses' or 'chat', not {to!r}")

@@ -1,0 +1,183 @@
+"""The public stream entry points: :func:`translate_stream` and :func:`atranslate_stream`.
+
+``events`` may be raw SSE chunks (``bytes``/``str``, split anywhere), decoded SSE events
+(wireshift :class:`~wireshift.SSEEvent` or ``httpx_sse.ServerSentEvent``: anything with
+``.data``), mappings, or models, from a sync or async iterable.
+
+``to="responses"`` reads a Chat Completions stream and yields Responses events;
+``to="chat"`` reads a Responses stream and yields ``ChatCompletionChunk`` models. With
+``encode=True`` both yield SSE bytes ready to send (LF line ends, ``event:`` equal to
+``type`` for Responses events, ``data: [DONE]`` last for chat targets).
+
+Errors, ``to="chat"``: a ``response.failed`` or ``error`` event, or a stream cut before its
+terminal event, raises :class:`UpstreamError` (status, code, message) when yielding models,
+so a gateway that has not sent headers yet can answer with that status. With
+``encode=True`` the headers are taken as sent: the error goes out as a last
+``data: {"error": {...}}`` event (which the openai SDK raises as ``APIError``), without
+``[DONE]``. ``to="responses"`` never raises for upstream failures: they become
+``response.failed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from typing import Any, Literal
+
+import pydantic_core
+from pydantic import BaseModel
+
+from .._profiles import Profile, get_profile
+from .._sse import DONE, SSEComment, SSEDecoder, encode_sse
+from .._toolnames import ToolNameMap
+from ._stream_to_chat import ResponsesToChatStream, UpstreamError
+from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
+
+__all__ = ["atranslate_stream", "translate_stream"]
+
+Target = Literal["responses", "chat"]
+_RAW = (bytes, bytearray, memoryview)
+
+
+class _Pipeline:
+    """Decodes whatever comes in into payloads, translates them, and encodes on request."""
+
+    def __init__(
+        self,
+        to: Target,
+        tool_names: ToolNameMap | None,
+        profile: str | Profile | None,
+        encode: bool,
+        include_usage: bool,
+        reasoning: ReasoningStyle | None,
+        response: dict[str, Any] | None,
+    ) -> None:
+        if to not in ("responses", "chat"):
+            raise ValueError(f"to must be 'responses' or 'chat', not {to!r}")
+        self.to = to
+        self.encode = encode
+        self.decoder = SSEDecoder()
+        self.translator: ChatToResponsesStream | ResponsesToChatStream
+        if to == "responses":
+            self.translator = ChatToResponsesStream(
+                tool_names=tool_names,
+                profile=get_profile(profile),
+                reasoning=reasoning,
+                response=response,
+            )
+        else:
+            self.translator = ResponsesToChatStream(
+                tool_names=tool_names, profile=profile, include_usage=include_usage
+            )
+
+    def feed(self, item: Any) -> list[Any]:
+        if isinstance(item, (str, *_RAW)):
+            out: list[Any] = []
+            for event in self.decoder.feed(item):
+                if not isinstance(event, SSEComment):
+                    out.extend(self._payload(event.data))
+            return out
+        if isinstance(item, SSEComment):
+            return []
+        if isinstance(item, (Mapping, BaseModel)):
+            return self._translate(item)
+        data = getattr(item, "data", None)
+        if isinstance(data, str):  # SSEEvent, httpx_sse.ServerSentEvent
+            return self._payload(data)
+        raise TypeError(f"cannot translate a stream item of type {type(item).__name__}")
+
+    def close(self) -> list[Any]:
+        out: list[Any] = []
+        for event in self.decoder.close():
+            if not isinstance(event, SSEComment):
+                out.extend(self._payload(event.data))
+        return out + self._guard(self.translator.close)
+
+    def _payload(self, data: str) -> list[Any]:
+        if not data.strip():
+            return []
+        if data.strip() == "[DONE]":
+            if isinstance(self.translator, ChatToResponsesStream):
+                self.translator.mark_done()
+            return []
+        return self._translate(data)
+
+    def _translate(self, payload: Any) -> list[Any]:
+        if isinstance(payload, Mapping) and self.to == "responses":
+            from ..chat._completion import ChatCompletionChunk
+
+            payload = ChatCompletionChunk.parse(payload)
+        return self._guard(lambda: self.translator.feed(payload))
+
+    def _guard(self, step: Any) -> list[Any]:
+        if not self.encode:
+            result: list[Any] = step()
+            return result
+        try:
+            events: list[Any] = step()
+        except UpstreamError as error:
+            return [b"data: " + pydantic_core.to_json(error.to_body()) + b"\n\n"]
+        return [self._encode(e) for e in events]
+
+    def _encode(self, event: Any) -> bytes:
+        if self.to == "chat":
+            return encode_sse(event, event="")
+        return encode_sse(event)
+
+    def tail(self) -> list[bytes]:
+        """What follows the last event when encoding: ``[DONE]`` for chat targets."""
+        if not self.encode or self.to != "chat":
+            return []
+        finished = getattr(self.translator, "final", None)
+        return [DONE] if finished is not None and finished.status != "failed" else []
+
+
+def translate_stream(
+    events: Iterable[Any],
+    *,
+    to: Target,
+    tool_names: ToolNameMap | None = None,
+    profile: str | Profile | None = None,
+    encode: bool = False,
+    include_usage: bool = True,
+    reasoning: ReasoningStyle | None = None,
+    response: dict[str, Any] | None = None,
+) -> Iterator[Any]:
+    """Translate a stream (see the module docstring for inputs, outputs and errors).
+
+    ``tool_names`` is the request translation's map; ``profile`` names where reasoning comes
+    from and goes to, and the Responses dialect; ``include_usage`` asks for the chat usage
+    chunk; ``reasoning`` picks summary or text reasoning events; ``response`` gives fields to
+    echo on every Responses ``response`` object (``model``, ``tools``...).
+    """
+    pipe = _Pipeline(to, tool_names, profile, encode, include_usage, reasoning, response)
+    for item in events:
+        yield from pipe.feed(item)
+    yield from pipe.close()
+    yield from pipe.tail()
+
+
+async def atranslate_stream(
+    events: AsyncIterable[Any] | Iterable[Any],
+    *,
+    to: Target,
+    tool_names: ToolNameMap | None = None,
+    profile: str | Profile | None = None,
+    encode: bool = False,
+    include_usage: bool = True,
+    reasoning: ReasoningStyle | None = None,
+    response: dict[str, Any] | None = None,
+) -> AsyncIterator[Any]:
+    """The async twin of :func:`translate_stream`; ``events`` may be sync or async."""
+    pipe = _Pipeline(to, tool_names, profile, encode, include_usage, reasoning, response)
+    if isinstance(events, AsyncIterable):
+        async for item in events:
+            for out in pipe.feed(item):
+                yield out
+    else:
+        for item in events:
+            for out in pipe.feed(item):
+                yield out
+    for out in pipe.close():
+        yield out
+    for out in pipe.tail():
+        yield out

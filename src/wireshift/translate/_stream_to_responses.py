@@ -1,0 +1,741 @@
+"""Chat Completions stream -> Responses stream: a sans-I/O state machine.
+
+Feed it parsed :class:`~wireshift.chat.ChatCompletionChunk` objects (or their JSON text), then
+call :meth:`ChatToResponsesStream.close` at the end of input; each call returns the Responses
+events it completes, built as wireshift event models.
+
+What it emits, in order: ``response.created`` and ``response.in_progress``; for each output item
+``response.output_item.added``, its part and delta events, and ``response.output_item.done``
+carrying the whole item (Codex builds items only from that event); then one terminal event,
+``response.completed``, ``response.incomplete`` or ``response.failed``, carrying every output
+item and the usage. Sequence numbers count from 0; item ids carry the usual prefixes.
+
+The stream ends at the end of input, not at ``data: [DONE]``: some providers send usage after
+``[DONE]``. A stream that ends with neither a ``finish_reason`` nor ``[DONE]`` was cut, and
+ends in ``response.failed``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal
+
+from .._profiles import Profile, get_profile
+from .._toolnames import ToolNameMap
+from ..chat._completion import (
+    ChatCompletionChunk,
+    ChatCompletionUsage,
+    ChatError,
+    ChunkDelta,
+    ToolCallDelta,
+)
+from ..responses._content import OutputText, ReasoningText, Refusal, SummaryText
+from ..responses._events import (
+    ResponseCompletedEvent,
+    ResponseContentPartAddedEvent,
+    ResponseContentPartDoneEvent,
+    ResponseCreatedEvent,
+    ResponseCustomToolCallInputDeltaEvent,
+    ResponseCustomToolCallInputDoneEvent,
+    ResponseFailedEvent,
+    ResponseFunctionCallArgumentsDeltaEvent,
+    ResponseFunctionCallArgumentsDoneEvent,
+    ResponseIncompleteEvent,
+    ResponseInProgressEvent,
+    ResponseOutputItemAddedEvent,
+    ResponseOutputItemDoneEvent,
+    ResponseReasoningDeltaEvent,
+    ResponseReasoningDoneEvent,
+    ResponseReasoningSummaryPartAddedEvent,
+    ResponseReasoningSummaryPartDoneEvent,
+    ResponseReasoningSummaryTextDeltaEvent,
+    ResponseReasoningSummaryTextDoneEvent,
+    ResponseReasoningTextDeltaEvent,
+    ResponseReasoningTextDoneEvent,
+    ResponseRefusalDeltaEvent,
+    ResponseRefusalDoneEvent,
+    ResponseTextDeltaEvent,
+    ResponseTextDoneEvent,
+)
+from ..responses._items import CustomToolCall, FunctionCall, Message, ReasoningItem
+from ..responses._response import (
+    IncompleteDetails,
+    InputTokensDetails,
+    OutputTokensDetails,
+    Response,
+    ResponseError,
+    ResponseUsage,
+)
+
+__all__ = [
+    "ChatToResponsesStream",
+    "ReasoningStyle",
+    "chat_to_responses_events",
+    "chat_usage_to_responses",
+]
+
+ReasoningStyle = Literal["summary", "text"]
+"""How reasoning text is streamed: as a reasoning summary (``reasoning_summary_text.*``, what
+Codex displays) or as reasoning content (``reasoning_text.*``, or ``reasoning.*`` in the Open
+Responses dialect)."""
+
+# Chat finish reasons that stop a response early, and the Responses reason each becomes.
+_INCOMPLETE_REASONS = {"length": "max_output_tokens", "content_filter": "content_filter"}
+
+# ResponseErrorCode in the OpenAI spec (the ones a chat upstream can cause).
+_OPENAI_ERROR_CODES = frozenset({"server_error", "rate_limit_exceeded", "invalid_prompt"})
+_STATUS_CODES = {"429": "rate_limit_exceeded", "400": "invalid_prompt"}
+
+_THINK_OPEN = "<think>"
+_THINK_CLOSE = "</think>"
+
+
+_DEFAULTS: dict[type[Any], tuple[dict[str, Any], dict[str, Any]]] = {}
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _construct(cls: type[Any], fields: dict[str, Any]) -> Any:
+    """``cls.model_construct(**fields)`` at a third of its cost: every value here is built by
+    this module, so neither validation nor construct's per-call default resolution is needed.
+    The fields given are the ones marked set (so ``type`` must be among them)."""
+    known = _DEFAULTS.get(cls)
+    if known is None:
+        plain = {n: f.default for n, f in cls.model_fields.items() if f.default_factory is None}
+        factories = {n: f.default_factory for n, f in cls.model_fields.items() if f.default_factory}
+        known = _DEFAULTS[cls] = (plain, factories)
+    plain, factories = known
+    values = {**plain, **fields}
+    for name, factory in factories.items():
+        if name not in fields:
+            values[name] = factory()
+    made = _new(cls)
+    _set(made, "__dict__", values)
+    _set(made, "__pydantic_fields_set__", set(fields))
+    _set(made, "__pydantic_extra__", {})
+    _set(made, "__pydantic_private__", None)
+    return made
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(16)}"
+
+
+def chat_usage_to_responses(usage: ChatCompletionUsage) -> ResponseUsage:
+    """Chat usage counts under their Responses names, with cached and reasoning details."""
+    prompt = usage.prompt_tokens or 0
+    completion = usage.completion_tokens or 0
+    total = usage.total_tokens if usage.total_tokens is not None else prompt + completion
+    cached = usage.prompt_tokens_details.cached_tokens if usage.prompt_tokens_details else None
+    cache_write = (
+        usage.prompt_tokens_details.cache_write_tokens if usage.prompt_tokens_details else None
+    )
+    reasoning = (
+        usage.completion_tokens_details.reasoning_tokens
+        if usage.completion_tokens_details
+        else None
+    )
+    return ResponseUsage.model_construct(
+        input_tokens=prompt,
+        input_tokens_details=InputTokensDetails.model_construct(
+            cached_tokens=cached or 0, cache_write_tokens=cache_write or 0
+        ),
+        output_tokens=completion,
+        output_tokens_details=OutputTokensDetails.model_construct(reasoning_tokens=reasoning or 0),
+        total_tokens=total,
+    )
+
+
+class _ThinkSplitter:
+    """Splits ``content`` into (is_thinking, text) runs at ``<think>``/``</think>`` tags, which
+    may be cut anywhere between chunks."""
+
+    __slots__ = ("inside", "pending")
+
+    def __init__(self) -> None:
+        self.inside = False
+        self.pending = ""
+
+    def feed(self, text: str) -> list[tuple[bool, str]]:
+        if self.pending:
+            text = self.pending + text
+            self.pending = ""
+        out: list[tuple[bool, str]] = []
+        while text:
+            tag = _THINK_CLOSE if self.inside else _THINK_OPEN
+            at = text.find(tag)
+            if at >= 0:
+                if at:
+                    out.append((self.inside, text[:at]))
+                text = text[at + len(tag) :]
+                self.inside = not self.inside
+                continue
+            # Keep back a tail that may be the start of a tag cut by the chunk boundary.
+            keep = 0
+            for size in range(min(len(tag) - 1, len(text)), 0, -1):
+                if tag.startswith(text[-size:]):
+                    keep = size
+                    break
+            if keep:
+                self.pending = text[-keep:]
+                text = text[:-keep]
+            if text:
+                out.append((self.inside, text))
+            break
+        return out
+
+    def flush(self) -> list[tuple[bool, str]]:
+        rest, self.pending = self.pending, ""
+        return [(self.inside, rest)] if rest else []
+
+
+class _TextItem:
+    """An open message or reasoning item: its parts as (kind, list of deltas)."""
+
+    __slots__ = ("item_id", "kind", "output_index", "parts")
+
+    def __init__(self, kind: str, item_id: str, output_index: int) -> None:
+        self.kind = kind  # "message" or "reasoning"
+        self.item_id = item_id
+        self.output_index = output_index
+        self.parts: list[tuple[str, list[str]]] = []
+
+
+class _Call:
+    """One tool call being assembled from deltas."""
+
+    __slots__ = (
+        "added",
+        "args",
+        "call_id",
+        "custom",
+        "item_id",
+        "name",
+        "namespace",
+        "output_index",
+        "upstream_id",
+        "upstream_name",
+    )
+
+    def __init__(self, upstream_id: str | None) -> None:
+        self.upstream_id = upstream_id
+        self.call_id = upstream_id or _new_id("call")
+        self.item_id = _new_id("fc")
+        self.upstream_name = ""
+        self.name = ""
+        self.namespace: str | None = None
+        self.custom = False
+        self.args: list[str] = []
+        self.added = False
+        self.output_index = -1
+
+
+class ChatToResponsesStream:
+    """Translates one Chat Completions stream into Responses events.
+
+    ``tool_names`` is the map the request translation made; calls to flattened names come back
+    with their ``namespace``, and calls to custom tools as ``custom_tool_call`` items.
+    ``profile`` says where reasoning arrives (``reasoning_reply_fields``, ``think_tags``) and
+    which event dialect to write (``dialect``). ``response`` holds fields to echo on every
+    response object (``model``, ``tools``, ``instructions``...), e.g. from the request.
+    """
+
+    def __init__(
+        self,
+        *,
+        tool_names: ToolNameMap | None = None,
+        profile: str | Profile | None = None,
+        reasoning: ReasoningStyle | None = None,
+        response: dict[str, Any] | None = None,
+        response_id: str | None = None,
+    ) -> None:
+        self.profile = get_profile(profile)
+        self.tool_names = tool_names
+        self.open_responses = self.profile.dialect == "open-responses"
+        self.reasoning_style: ReasoningStyle = reasoning or "summary"
+        self._reasoning_fields = self.profile.reasoning_reply_fields
+        self._think = _ThinkSplitter() if self.profile.think_tags else None
+        self._base = dict(response or {})
+        self.response_id = response_id or _new_id("resp")
+        self._seq = 0
+        self._started = False
+        self._finished = False
+        self._created_at: int | float = int(time.time())
+        self._model: str | None = self._base.get("model")
+        self._next_index = 0
+        self._open: _TextItem | None = None
+        self._calls: list[_Call] = []
+        self._by_index: dict[int, _Call] = {}
+        # Output items by output_index, filled in as each item is done.
+        self._done_items: dict[int, Any] = {}
+        self._usage: ChatCompletionUsage | None = None
+        self._finish_reason: str | None = None
+        self._saw_done = False
+        self.final: Response | None = None
+        """The response of the terminal event, once the stream has ended."""
+
+    # --- input ------------------------------------------------------------------------
+
+    def feed(self, chunk: ChatCompletionChunk | str | bytes) -> list[Any]:
+        """Take one chunk (a model, or the JSON text of a ``data:`` line) and return the
+        events it completes. ``"[DONE]"`` marks the upstream's end marker."""
+        if self._finished:
+            return []
+        if isinstance(chunk, (str, bytes)):
+            if chunk.strip() in ("[DONE]", b"[DONE]"):
+                self._saw_done = True
+                return []
+            chunk = ChatCompletionChunk.parse(chunk)
+        out: list[Any] = []
+        if not self._started:
+            if chunk.model:
+                self._model = self._base.get("model") or chunk.model
+            if chunk.created:
+                self._created_at = chunk.created
+            self._start(out)
+        if chunk.usage is not None:
+            self._usage = chunk.usage
+        if chunk.error is not None:
+            self._fail(out, chunk.error)
+            return out
+        for choice in chunk.choices:
+            if choice.index:  # only the first choice becomes the response
+                continue
+            self._delta(out, choice.delta)
+            if choice.finish_reason:
+                self._finish_reason = choice.finish_reason
+        return out
+
+    def mark_done(self) -> None:
+        """Note the upstream's ``data: [DONE]`` (the stream ends at :meth:`close`)."""
+        self._saw_done = True
+
+    def close(self) -> list[Any]:
+        """End of input: close open items and return them with the terminal event."""
+        if self._finished:
+            return []
+        out: list[Any] = []
+        if not self._started:
+            self._start(out)
+        if self._finish_reason is None and not self._saw_done:
+            self._fail(
+                out,
+                ChatError(
+                    message="the upstream stream ended before a finish_reason",
+                    code="stream_interrupted",
+                ),
+            )
+            return out
+        self._close_all(out, "completed")
+        reason = _INCOMPLETE_REASONS.get(self._finish_reason or "")
+        if reason is not None:
+            response = self._response(
+                "incomplete", incomplete_details=IncompleteDetails(reason=reason)
+            )
+            out.append(self._event(ResponseIncompleteEvent, response=response))
+        else:
+            response = self._response("completed")
+            out.append(self._event(ResponseCompletedEvent, response=response))
+        self.final = response
+        self._finished = True
+        return out
+
+    # --- lifecycle --------------------------------------------------------------------
+
+    def _event(self, cls: type[Any], **fields: Any) -> Any:
+        fields["type"] = cls.model_fields["type"].default
+        fields["sequence_number"] = self._seq
+        self._seq += 1
+        return _construct(cls, fields)
+
+    def _response(self, status: str, **fields: Any) -> Response:
+        body: dict[str, Any] = {
+            **self._base,
+            "id": self.response_id,
+            "object": "response",
+            "created_at": self._created_at,
+            "status": status,
+            "model": self._model or "",
+        }
+        if status != "in_progress":
+            body["completed_at"] = int(time.time()) if status == "completed" else None
+            body["output"] = [self._done_items[i] for i in sorted(self._done_items)]
+            if self._usage is not None:
+                body["usage"] = chat_usage_to_responses(self._usage)
+        else:
+            body["output"] = []
+        body.update(fields)
+        resource = Response.model_construct(**body).to_resource()
+        if not self.open_responses and resource.usage is None:
+            # OpenAI's Response schema lets usage be absent, not null.
+            resource.__pydantic_fields_set__.discard("usage")
+        return resource
+
+    def _start(self, out: list[Any]) -> None:
+        self._started = True
+        response = self._response("in_progress")
+        out.append(self._event(ResponseCreatedEvent, response=response))
+        out.append(self._event(ResponseInProgressEvent, response=response))
+
+    def _fail(self, out: list[Any], error: ChatError) -> None:
+        self._close_all(out, "incomplete")
+        upstream = error.code if error.code is not None else error.type
+        code = str(upstream) if upstream is not None else "server_error"
+        fields: dict[str, Any] = {"code": code, "message": error.message}
+        if not self.open_responses and code not in _OPENAI_ERROR_CODES:
+            # OpenAI's schema lists its codes; another one goes under `upstream_code`.
+            fields["code"] = _STATUS_CODES.get(code, "server_error")
+            fields["upstream_code"] = code
+        response = self._response("failed", error=ResponseError(**fields))
+        out.append(self._event(ResponseFailedEvent, response=response))
+        self.final = response
+        self._finished = True
+
+    # --- deltas -----------------------------------------------------------------------
+
+    def _delta(self, out: list[Any], delta: ChunkDelta) -> None:
+        for name in self._reasoning_fields:
+            text = getattr(delta, name, None)
+            if text is None and delta.__pydantic_extra__:
+                text = delta.__pydantic_extra__.get(name)
+            if text and isinstance(text, str):
+                self._text(out, "reasoning", "reasoning", text)
+                break
+        if delta.content:
+            if self._think is not None:
+                for thinking, text in self._think.feed(delta.content):
+                    if thinking:
+                        self._text(out, "reasoning", "reasoning", text)
+                    else:
+                        self._text(out, "message", "output_text", text)
+            else:
+                self._text(out, "message", "output_text", delta.content)
+        if delta.refusal:
+            self._text(out, "message", "refusal", delta.refusal)
+        if delta.tool_calls:
+            self._tool_calls(out, delta.tool_calls)
+
+    def _text(self, out: list[Any], kind: str, part_kind: str, text: str) -> None:
+        item = self._open
+        if item is None or item.kind != kind:
+            if item is not None:
+                self._close_text(out, item, "completed")
+            item = self._open_text(out, kind)
+        if not item.parts or item.parts[-1][0] != part_kind:
+            self._open_part(out, item, part_kind)
+        item.parts[-1][1].append(text)
+        index = len(item.parts) - 1
+        common = {"item_id": item.item_id, "output_index": item.output_index, "delta": text}
+        if part_kind == "output_text":
+            out.append(
+                self._event(ResponseTextDeltaEvent, content_index=index, logprobs=[], **common)
+            )
+        elif part_kind == "refusal":
+            out.append(self._event(ResponseRefusalDeltaEvent, content_index=index, **common))
+        elif self.reasoning_style == "summary":
+            out.append(
+                self._event(ResponseReasoningSummaryTextDeltaEvent, summary_index=index, **common)
+            )
+        elif self.open_responses:
+            out.append(self._event(ResponseReasoningDeltaEvent, content_index=index, **common))
+        else:
+            out.append(self._event(ResponseReasoningTextDeltaEvent, content_index=index, **common))
+
+    def _open_text(self, out: list[Any], kind: str) -> _TextItem:
+        index = self._next_index
+        self._next_index += 1
+        if kind == "message":
+            item = _TextItem(kind, _new_id("msg"), index)
+            added: Any = Message.model_construct(
+                type="message", id=item.item_id, role="assistant", status="in_progress", content=[]
+            )
+        else:
+            item = _TextItem(kind, _new_id("rs"), index)
+            added = ReasoningItem.model_construct(type="reasoning", id=item.item_id, summary=[])
+        self._open = item
+        out.append(self._event(ResponseOutputItemAddedEvent, output_index=index, item=added))
+        return item
+
+    def _empty_part(self, part_kind: str, text: str = "") -> Any:
+        if part_kind == "output_text":
+            return OutputText.model_construct(
+                type="output_text", text=text, annotations=[], logprobs=[]
+            )
+        if part_kind == "refusal":
+            return Refusal.model_construct(type="refusal", refusal=text)
+        if self.reasoning_style == "summary":
+            return SummaryText.model_construct(type="summary_text", text=text)
+        return ReasoningText.model_construct(type="reasoning_text", text=text)
+
+    def _open_part(self, out: list[Any], item: _TextItem, part_kind: str) -> None:
+        if item.parts:
+            self._close_part(out, item)
+        item.parts.append((part_kind, []))
+        index = len(item.parts) - 1
+        common = {"item_id": item.item_id, "output_index": item.output_index}
+        part = self._empty_part(part_kind)
+        if item.kind == "reasoning" and self.reasoning_style == "summary":
+            out.append(
+                self._event(
+                    ResponseReasoningSummaryPartAddedEvent, summary_index=index, part=part, **common
+                )
+            )
+        else:
+            out.append(
+                self._event(ResponseContentPartAddedEvent, content_index=index, part=part, **common)
+            )
+
+    def _close_part(self, out: list[Any], item: _TextItem) -> Any:
+        part_kind, deltas = item.parts[-1]
+        text = "".join(deltas)
+        # Keep the joined text: the item's done event needs it again.
+        item.parts[-1] = (part_kind, [text])
+        index = len(item.parts) - 1
+        common = {"item_id": item.item_id, "output_index": item.output_index}
+        part = self._empty_part(part_kind, text)
+        if part_kind == "output_text":
+            out.append(
+                self._event(
+                    ResponseTextDoneEvent, content_index=index, text=text, logprobs=[], **common
+                )
+            )
+        elif part_kind == "refusal":
+            out.append(
+                self._event(ResponseRefusalDoneEvent, content_index=index, refusal=text, **common)
+            )
+        elif self.reasoning_style == "summary":
+            out.append(
+                self._event(
+                    ResponseReasoningSummaryTextDoneEvent, summary_index=index, text=text, **common
+                )
+            )
+            out.append(
+                self._event(
+                    ResponseReasoningSummaryPartDoneEvent, summary_index=index, part=part, **common
+                )
+            )
+            return part
+        elif self.open_responses:
+            out.append(
+                self._event(ResponseReasoningDoneEvent, content_index=index, text=text, **common)
+            )
+        else:
+            out.append(
+                self._event(
+                    ResponseReasoningTextDoneEvent, content_index=index, text=text, **common
+                )
+            )
+        out.append(
+            self._event(ResponseContentPartDoneEvent, content_index=index, part=part, **common)
+        )
+        return part
+
+    def _close_text(self, out: list[Any], item: _TextItem, status: str) -> None:
+        if item.parts:
+            self._close_part(out, item)
+        parts = [self._empty_part(kind, deltas[0]) for kind, deltas in item.parts]
+        done: Any
+        if item.kind == "message":
+            done = Message.model_construct(
+                type="message", id=item.item_id, role="assistant", status=status, content=parts
+            )
+        elif self.reasoning_style == "summary":
+            done = ReasoningItem.model_construct(type="reasoning", id=item.item_id, summary=parts)
+        else:
+            done = ReasoningItem.model_construct(
+                type="reasoning", id=item.item_id, summary=[], content=parts
+            )
+        self._done_items[item.output_index] = done
+        out.append(
+            self._event(ResponseOutputItemDoneEvent, output_index=item.output_index, item=done)
+        )
+        self._open = None
+
+    # --- tool calls -------------------------------------------------------------------
+
+    def _tool_calls(self, out: list[Any], deltas: Iterable[ToolCallDelta]) -> None:
+        if self._open is not None:
+            self._close_text(out, self._open, "completed")
+        for delta in deltas:
+            call = self._call_for(delta)
+            fn = delta.function
+            if fn is None:
+                continue
+            if fn.name and not call.upstream_name:
+                call.upstream_name = fn.name
+                self._add_call(out, call)
+            if fn.arguments:
+                call.args.append(fn.arguments)
+                if call.added and not call.custom:
+                    out.append(
+                        self._event(
+                            ResponseFunctionCallArgumentsDeltaEvent,
+                            item_id=call.item_id,
+                            output_index=call.output_index,
+                            delta=fn.arguments,
+                        )
+                    )
+
+    def _call_for(self, delta: ToolCallDelta) -> _Call:
+        key = delta.index
+        if key is None:
+            # No index: a delta with a new id starts a call, one without continues the last.
+            known = self._calls[-1] if self._calls else None
+            if known is not None and (delta.id is None or delta.id == known.upstream_id):
+                return known
+            key = -len(self._calls) - 1
+        call = self._by_index.get(key)
+        if call is not None and not self._starts_new_call(call, delta):
+            if delta.id and call.upstream_id is None:
+                call.upstream_id = delta.id
+                call.call_id = delta.id
+            return call
+        call = _Call(delta.id)
+        self._calls.append(call)
+        self._by_index[key] = call
+        return call
+
+    @staticmethod
+    def _starts_new_call(call: _Call, delta: ToolCallDelta) -> bool:
+        # Two ids at one index are two calls (vLLM, Kimi), and so is a second named call at an
+        # index whose call is already whole (Ollama sends each call whole, all at index 0).
+        if delta.id and call.upstream_id and delta.id != call.upstream_id:
+            return True
+        fn = delta.function
+        if fn is not None and fn.name and call.upstream_name and call.args and not delta.id:
+            try:
+                json.loads("".join(call.args))
+            except ValueError:
+                return False
+            return True
+        return False
+
+    def _add_call(self, out: list[Any], call: _Call) -> None:
+        origin = self.tool_names.restore(call.upstream_name) if self.tool_names else None
+        call.name = origin.name if origin else call.upstream_name
+        call.namespace = origin.namespace if origin else None
+        call.custom = origin is not None and origin.is_custom
+        call.added = True
+        call.output_index = self._next_index
+        self._next_index += 1
+        item: Any
+        if call.custom:
+            call.item_id = "ctc_" + call.item_id[3:]
+            item = CustomToolCall.model_construct(
+                type="custom_tool_call",
+                id=call.item_id,
+                call_id=call.call_id,
+                name=call.name,
+                input="",
+                status="in_progress",
+            )
+        else:
+            item = self._function_item(call, "", "in_progress")
+        out.append(
+            self._event(ResponseOutputItemAddedEvent, output_index=call.output_index, item=item)
+        )
+        if call.args and not call.custom:
+            # Arguments that came before the name (rare) go out now, as one delta.
+            out.append(
+                self._event(
+                    ResponseFunctionCallArgumentsDeltaEvent,
+                    item_id=call.item_id,
+                    output_index=call.output_index,
+                    delta="".join(call.args),
+                )
+            )
+
+    def _function_item(self, call: _Call, arguments: str, status: str) -> FunctionCall:
+        fields: dict[str, Any] = {
+            "type": "function_call",
+            "id": call.item_id,
+            "call_id": call.call_id,
+            "name": call.name,
+            "arguments": arguments,
+            "status": status,
+        }
+        if call.namespace is not None:
+            fields["namespace"] = call.namespace
+        return FunctionCall.model_construct(**fields)
+
+    def _close_call(self, out: list[Any], call: _Call, status: str) -> None:
+        if not call.added:
+            self._add_call(out, call)
+        arguments = "".join(call.args)
+        common = {"item_id": call.item_id, "output_index": call.output_index}
+        item: Any
+        if call.custom:
+            text = _custom_input(arguments)
+            if text:
+                out.append(self._event(ResponseCustomToolCallInputDeltaEvent, delta=text, **common))
+            out.append(self._event(ResponseCustomToolCallInputDoneEvent, input=text, **common))
+            item = CustomToolCall.model_construct(
+                type="custom_tool_call",
+                id=call.item_id,
+                call_id=call.call_id,
+                name=call.name,
+                input=text,
+                status=status,
+            )
+        else:
+            out.append(
+                self._event(
+                    ResponseFunctionCallArgumentsDoneEvent,
+                    arguments=arguments,
+                    name=call.name,
+                    **common,
+                )
+            )
+            item = self._function_item(call, arguments, status)
+        self._done_items[call.output_index] = item
+        out.append(
+            self._event(ResponseOutputItemDoneEvent, output_index=call.output_index, item=item)
+        )
+
+    def _close_all(self, out: list[Any], status: str) -> None:
+        if self._think is not None:
+            for thinking, text in self._think.flush():
+                self._text(
+                    out,
+                    "reasoning" if thinking else "message",
+                    "reasoning" if thinking else "output_text",
+                    text,
+                )
+        if self._open is not None:
+            self._close_text(out, self._open, status)
+        for call in self._calls:
+            self._close_call(out, call, status)
+        self._calls = []
+        self._by_index = {}
+
+
+def _custom_input(arguments: str) -> str:
+    """A custom tool's raw input from the chat arguments ``{"input": "..."}`` the request
+    translation asked for; arguments of any other shape are taken as the input itself."""
+    try:
+        parsed = json.loads(arguments)
+    except ValueError:
+        return arguments
+    text = parsed.get("input") if isinstance(parsed, dict) else None
+    return text if isinstance(text, str) else arguments
+
+
+def chat_to_responses_events(
+    chunks: Iterable[ChatCompletionChunk | str | bytes],
+    *,
+    tool_names: ToolNameMap | None = None,
+    profile: str | Profile | None = None,
+    reasoning: ReasoningStyle | None = None,
+    response: dict[str, Any] | None = None,
+) -> Iterator[Any]:
+    """Translate chat chunks (models, or ``data:`` JSON texts, ``"[DONE]"`` included) into
+    Responses events; the terminal event comes when ``chunks`` ends."""
+    state = ChatToResponsesStream(
+        tool_names=tool_names, profile=profile, reasoning=reasoning, response=response
+    )
+    for chunk in chunks:
+        yield from state.feed(chunk)
+    yield from state.close()

@@ -1,0 +1,351 @@
+"""Chat stream -> Responses stream, event by event, over the corpus in tests/data/streams/chat.
+
+Every expectation below is read off the chat stream files themselves (their text, calls, usage
+and endings), not produced by the translator.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+from spec_tools import openai_spec, openresponses_spec, schemas
+from wireshift import SSEEvent, ToolNameMap, ToolOrigin, iter_sse
+from wireshift.translate._stream_api import atranslate_stream, translate_stream
+
+CORPUS = Path(__file__).parent / "data" / "streams" / "chat"
+
+USAGE = {"input_tokens": 11, "output_tokens": 7, "total_tokens": 18, "cached": 4, "reasoning": 2}
+
+# file: (terminal status, text, reasoning text, [(name, call_id, arguments)], usage?, error)
+EXPECTED: dict[str, tuple[str, str, str, list[tuple[str, str, str]], bool, Any]] = {
+    "text": ("completed", "Hello, world", "", [], True, None),
+    "parallel_tools_interleaved": (
+        "completed",
+        "",
+        "",
+        [("get_weather", "call_a", '{"city":"Paris"}'), ("get_time", "call_b", '{"tz":"UTC"}')],
+        True,
+        None,
+    ),
+    "duplicate_index_first_chunk": (
+        "completed",
+        "",
+        "",
+        [("get_weather", "call_a", '{"city":"Paris"}'), ("get_time", "call_b", '{"tz":"UTC"}')],
+        False,
+        None,
+    ),
+    "whole_call_one_chunk": (
+        "completed",
+        "",
+        "",
+        [("shell", "call_x", '{"command":["ls"]}')],
+        False,
+        None,
+    ),
+    "reasoning_content": ("completed", "Answer", "Let me think.", [], True, None),
+    "reasoning_field": ("completed", "Done", "Thinking hard.", [], False, None),
+    "think_tags": ("completed", "The answer is 4.", "plan it", [], False, None),
+    "usage_after_done": ("completed", "Hi", "", [], True, None),
+    "empty_first_chunk": ("completed", "Filtered hello", "", [], False, None),
+    "sse_comments": ("completed", "AB", "", [], True, None),
+    "finish_length": ("incomplete", "Truncat", "", [], True, "max_output_tokens"),
+    "finish_content_filter": ("incomplete", "Bad", "", [], False, "content_filter"),
+    "error_mid_stream": ("failed", "Part", "", [], False, ("overloaded", "Upstream overloaded")),
+    "cut_stream": ("failed", "Cut", "", [("shell", "call_c", '{"comm')], False, "cut"),
+    "no_finish_reason_done": ("completed", "No reason", "", [], False, None),
+    "continuation_without_id": (
+        "completed",
+        "",
+        "",
+        [("search", "call_q", '{"q":"cats"}')],
+        False,
+        None,
+    ),
+}
+
+PROFILES = {"think_tags": "vllm", "reasoning_field": "vllm"}
+
+
+def _tool_names() -> ToolNameMap:
+    names = ToolNameMap()
+    names.add(ToolOrigin("search", namespace="mcp__docs"))
+    names.add(ToolOrigin("apply_patch", tool_type="custom"))
+    return names
+
+
+def _raw(name: str) -> bytes:
+    return (CORPUS / f"{name}.sse").read_bytes()
+
+
+def _events(name: str, **options: Any) -> list[dict[str, Any]]:
+    options.setdefault("profile", PROFILES.get(name))
+    return [e.to_dict() for e in translate_stream([_raw(name)], to="responses", **options)]
+
+
+# --- spec validation ------------------------------------------------------------------------
+
+
+@cache
+def _validators(which: str) -> dict[str, Any]:
+    jsonschema = pytest.importorskip("jsonschema")
+    spec = openai_spec() if which == "openai" else openresponses_spec()
+    found: dict[str, Any] = {}
+    for name, schema in schemas(spec).items():
+        tag = schema.get("properties", {}).get("type", {})
+        values = tag.get("enum") or ([tag["const"]] if "const" in tag else [])
+        is_event = name.endswith("Event") and (which == "openai" or name.endswith("StreamingEvent"))
+        if is_event and not name.startswith("WebSocket"):
+            for value in values:
+                found.setdefault(value, name)
+    root = {"components": spec["components"]}
+    validators = {
+        tag: jsonschema.Draft202012Validator({**root, "$ref": f"#/components/schemas/{name}"})
+        for tag, name in found.items()
+    }
+    response = "Response" if which == "openai" else "ResponseResource"
+    validators["@response"] = jsonschema.Draft202012Validator(
+        {**root, "$ref": f"#/components/schemas/{response}"}
+    )
+    return validators
+
+
+def _spec_errors(events: list[dict[str, Any]], which: str) -> list[str]:
+    validators = _validators(which)
+    errors = []
+    for event in events:
+        validator = validators.get(event["type"])
+        if validator is None:
+            if which == "openai":
+                errors.append(f"{event['type']}: not an event of the spec")
+            continue  # Open Responses has no event for it (custom tool input): nothing to check
+        errors += [
+            f"{event['type']} {list(e.absolute_path)}: {e.message}"
+            for e in validator.iter_errors(event)
+        ]
+    final = events[-1].get("response")
+    if final is not None:
+        errors += [
+            f"final {list(e.absolute_path)}: {e.message}"
+            for e in validators["@response"].iter_errors(final)
+        ]
+    return errors
+
+
+# --- the lifecycle --------------------------------------------------------------------------
+
+
+def _check_lifecycle(events: list[dict[str, Any]]) -> None:
+    assert [e["sequence_number"] for e in events] == list(range(len(events)))
+    assert events[0]["type"] == "response.created"
+    assert events[1]["type"] == "response.in_progress"
+    response_id = events[0]["response"]["id"]
+    assert response_id.startswith("resp_")
+    added: dict[int, dict[str, Any]] = {}
+    done: dict[int, dict[str, Any]] = {}
+    for event in events[2:-1]:
+        kind = event["type"]
+        assert not kind.startswith("response.") or kind.count(".") >= 2, kind
+        index = event.get("output_index")
+        if kind == "response.output_item.added":
+            assert index not in added, "output_index reused"
+            assert index == len(added), "output indexes are dense and in order"
+            added[index] = event["item"]
+        elif kind == "response.output_item.done":
+            assert index in added
+            assert index not in done
+            assert event["item"]["id"] == added[index]["id"]
+            done[index] = event["item"]
+        else:
+            assert index in added, f"{kind} before its item"
+            assert index not in done, f"{kind} after its item"
+            assert event["item_id"] == added[index]["id"]
+    assert sorted(added) == sorted(done), "every added item is done"
+    prefixes = {
+        "message": "msg_",
+        "reasoning": "rs_",
+        "function_call": "fc_",
+        "custom_tool_call": "ctc_",
+    }
+    for item in done.values():
+        assert item["id"].startswith(prefixes[item["type"]])
+    final = events[-1]
+    assert final["response"]["id"] == response_id
+    assert final["response"]["output"] == [done[i] for i in sorted(done)]
+
+
+def _texts(output: list[dict[str, Any]]) -> tuple[str, str]:
+    text = "".join(
+        part["text"]
+        for item in output
+        if item["type"] == "message"
+        for part in item["content"]
+        if part["type"] == "output_text"
+    )
+    reasoning = "".join(
+        part["text"]
+        for item in output
+        if item["type"] == "reasoning"
+        for part in item["summary"] + item.get("content", [])
+    )
+    return text, reasoning
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_stream(name: str) -> None:
+    status, text, reasoning, calls, usage, ending = EXPECTED[name]
+    events = _events(name)
+    _check_lifecycle(events)
+    final = events[-1]
+    assert final["type"] == f"response.{status}"
+    response = final["response"]
+    assert response["status"] == status
+    assert _texts(response["output"]) == (text, reasoning)
+    got_calls = [
+        (i["name"], i["call_id"], i["arguments"])
+        for i in response["output"]
+        if i["type"] == "function_call"
+    ]
+    assert got_calls == calls
+    if usage:
+        got = response["usage"]
+        assert (got["input_tokens"], got["output_tokens"], got["total_tokens"]) == (11, 7, 18)
+        assert got["input_tokens_details"]["cached_tokens"] == USAGE["cached"]
+        assert got["output_tokens_details"]["reasoning_tokens"] == USAGE["reasoning"]
+    else:
+        assert response.get("usage") is None
+    if status == "incomplete":
+        assert response["incomplete_details"] == {"reason": ending}
+    if status == "failed":
+        assert response["error"] is not None
+        assert response["error"]["message"]
+        assert response["error"]["message"] == (
+            ending[1] if isinstance(ending, tuple) else response["error"]["message"]
+        )
+    # Deltas add up to what the done events say.
+    deltas: dict[str, list[str]] = {}
+    for event in events:
+        if event["type"].endswith(".delta"):
+            deltas.setdefault(event["item_id"], []).append(event["delta"])
+    for event in events:
+        if event["type"] == "response.function_call_arguments.done":
+            assert "".join(deltas.get(event["item_id"], [])) == event["arguments"]
+    assert _spec_errors(events, "openai") == []
+    error: dict[str, Any] = response["error"] or {}
+    if "upstream_code" in error:
+        expected = ending[0] if isinstance(ending, tuple) else "stream_interrupted"
+        assert error["upstream_code"] == expected
+        assert error["code"] == "server_error"
+    elif isinstance(ending, tuple):
+        assert (error["code"], error["message"]) == ending
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_stream_open_responses_dialect(name: str) -> None:
+    from wireshift import get_profile
+
+    profile = get_profile(PROFILES.get(name)).derive(name="or", dialect="open-responses")
+    events = _events(name, profile=profile)
+    _check_lifecycle(events)
+    status, text, reasoning, _, _, ending = EXPECTED[name]
+    response = events[-1]["response"]
+    assert (response["status"], _texts(response["output"])) == (status, (text, reasoning))
+    if isinstance(ending, tuple):
+        assert (response["error"]["code"], response["error"]["message"]) == ending
+    assert _spec_errors(events, "openresponses") == []
+
+
+def test_namespaced_and_custom_calls_are_restored() -> None:
+    events = _events("namespaced_and_custom", tool_names=_tool_names())
+    _check_lifecycle(events)
+    output = events[-1]["response"]["output"]
+    assert [i["type"] for i in output] == ["function_call", "custom_tool_call"]
+    assert (output[0]["name"], output[0]["namespace"]) == ("search", "mcp__docs")
+    assert output[0]["arguments"] == '{"q":"x"}'
+    assert (output[1]["name"], output[1]["call_id"]) == ("apply_patch", "call_p")
+    assert output[1]["input"] == "*** Begin Patch\n*** End Patch"
+    inputs = [e for e in events if e["type"] == "response.custom_tool_call_input.done"]
+    assert [e["input"] for e in inputs] == [output[1]["input"]]
+    assert _spec_errors(events, "openai") == []
+
+
+def test_reasoning_as_text_in_both_dialects() -> None:
+    openai_events = _events("reasoning_content", reasoning="text")
+    kinds = {e["type"] for e in openai_events}
+    assert "response.reasoning_text.delta" in kinds
+    assert _spec_errors(openai_events, "openai") == []
+    from wireshift import get_profile
+
+    open_responses = get_profile("openai").derive(name="or", dialect="open-responses")
+    or_events = _events("reasoning_content", profile=open_responses, reasoning="text")
+    kinds = {e["type"] for e in or_events}
+    assert "response.reasoning.delta" in kinds
+    assert "response.reasoning_text.delta" not in kinds
+    assert _texts(or_events[-1]["response"]["output"]) == ("Answer", "Let me think.")
+    assert _spec_errors(or_events, "openresponses") == []
+
+
+def test_completed_response_carries_all_resource_fields() -> None:
+    from wireshift.responses._response import RESOURCE_FIELDS
+
+    final = _events("text")[-1]["response"]
+    assert set(RESOURCE_FIELDS) <= set(final)
+
+
+@pytest.mark.parametrize("name", ["text", "parallel_tools_interleaved", "think_tags"])
+def test_any_chunking_and_input_form_gives_the_same_stream(name: str) -> None:
+    raw = _raw(name)
+    profile = PROFILES.get(name)
+
+    def strip(events: list[Any]) -> list[Any]:
+        # Ids are random per response: compare the events with ids blanked.
+        text = json.dumps([e.to_dict() if hasattr(e, "to_dict") else e for e in events])
+        for prefix in ("resp_", "msg_", "rs_", "fc_"):
+            import re
+
+            text = re.sub(prefix + r"[0-9a-f]{32}", prefix, text)
+        result: list[Any] = json.loads(text)
+        return result
+
+    whole = strip(list(translate_stream([raw], to="responses", profile=profile)))
+    whole = [{k: v for k, v in e.items() if k != "response"} for e in whole]
+    forms: list[list[Any]] = [
+        [raw[i : i + 1] for i in range(len(raw))],
+        [raw.decode()],
+        list(iter_sse([raw])),
+        [json.loads(e.data) for e in iter_sse([raw]) if not e.is_done],
+        [e.data for e in iter_sse([raw])],  # data strings through SSEEvent-like objects below
+    ]
+    forms[-1] = [SSEEvent(data=d) for d in forms[-1]]
+    for form in forms:
+        got = strip(list(translate_stream(form, to="responses", profile=profile)))
+        assert [{k: v for k, v in e.items() if k != "response"} for e in got] == whole
+
+
+def test_encode_writes_open_responses_sse() -> None:
+    out = b"".join(translate_stream([_raw("text")], to="responses", encode=True))
+    assert b"\r" not in out
+    assert out.endswith(b"\n\n")
+    for block in out.decode().split("\n\n")[:-1]:
+        event_line, data_line = block.split("\n")
+        assert event_line == "event: " + json.loads(data_line.removeprefix("data: "))["type"]
+
+
+def test_async_twin_matches() -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for line in _raw("parallel_tools_interleaved").splitlines(keepends=True):
+            yield line
+
+    async def run() -> list[bytes]:
+        return [e async for e in atranslate_stream(chunks(), to="responses", encode=True)]
+
+    out = anyio.run(run)
+    assert out[0].startswith(b"event: response.created\n")
+    assert out[-1].startswith(b"event: response.completed\n")

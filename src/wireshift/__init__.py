@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .chat import *  # noqa: F403
     from .responses import *  # noqa: F403
     from .toolseq import *  # noqa: F403
+    from .translate import *  # noqa: F403
 
 __version__ = "0.1.0"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 __all__ = ["LAZY_NAMES", "LAZY_PACKAGES"]
 
-LAZY_PACKAGES = (".chat", ".responses", ".toolseq")
+LAZY_PACKAGES = (".chat", ".responses", ".toolseq", ".translate")
 
 LAZY_NAMES: dict[str, str] = {
     "AdditionalTools": ".responses",
@@ -86,6 +86,7 @@ LAZY_NAMES: dict[str, str] = {
     "ChatStreamOptions": ".chat",
     "ChatTextPart": ".chat",
     "ChatTextResponseFormat": ".chat",
+    "ChatToResponsesStream": ".translate",
     "ChatTokenLogprob": ".chat",
     "ChatTool": ".chat",
     "ChatToolCall": ".chat",
@@ -152,6 +153,7 @@ LAZY_NAMES: dict[str, str] = {
     "InputVideo": ".responses",
     "Item": ".responses",
     "ItemReference": ".responses",
+    "ItemResolver": ".translate",
     "KNOWN_RESPONSE_EVENT_TYPES": ".responses",
     "LocalShellAction": ".responses",
     "LocalShellCall": ".responses",
@@ -167,6 +169,7 @@ LAZY_NAMES: dict[str, str] = {
     "McpCall": ".responses",
     "McpListTools": ".responses",
     "Message": ".responses",
+    "MissingContextError": ".translate",
     "ModerationConfig": ".responses",
     "MultiAgentCall": ".responses",
     "MultiAgentCallOutput": ".responses",
@@ -185,6 +188,7 @@ LAZY_NAMES: dict[str, str] = {
     "RESOURCE_FIELDS": ".responses",
     "ReasoningConfig": ".responses",
     "ReasoningItem": ".responses",
+    "ReasoningStyle": ".translate",
     "ReasoningText": ".responses",
     "Refusal": ".responses",
     "RepairPolicy": ".toolseq",
@@ -258,6 +262,7 @@ LAZY_NAMES: dict[str, str] = {
     "ResponseWebSearchCallInProgressEvent": ".responses",
     "ResponseWebSearchCallSearchingEvent": ".responses",
     "ResponsesRequest": ".responses",
+    "ResponsesToChatStream": ".translate",
     "ShellAction": ".responses",
     "ShellCall": ".responses",
     "ShellCallOutput": ".responses",
@@ -286,6 +291,8 @@ LAZY_NAMES: dict[str, str] = {
     "ToolSequenceFix": ".toolseq",
     "ToolSequenceProblem": ".toolseq",
     "TopLogProb": ".responses",
+    "TranslatedRequest": ".translate",
+    "TranslationError": ".translate",
     "UnknownAnnotation": ".responses",
     "UnknownApplyPatchOperation": ".responses",
     "UnknownChatAnnotation": ".chat",
@@ -305,6 +312,7 @@ LAZY_NAMES: dict[str, str] = {
     "UnknownTextFormat": ".responses",
     "UnknownTool": ".responses",
     "UnknownToolChoice": ".responses",
+    "UpstreamError": ".translate",
     "UrlCitation": ".responses",
     "UserMessage": ".chat",
     "WebSearchCall": ".responses",
@@ -312,6 +320,9 @@ LAZY_NAMES: dict[str, str] = {
     "WebSearchLocation": ".responses",
     "WebSearchPreviewTool": ".responses",
     "WebSearchTool": ".responses",
+    "atranslate_stream": ".translate",
+    "chat_completion_to_response": ".translate",
+    "normalize_request": ".translate",
     "parse_chat_content_part": ".chat",
     "parse_chat_message": ".chat",
     "parse_chat_tool": ".chat",
@@ -321,5 +332,9 @@ LAZY_NAMES: dict[str, str] = {
     "parse_response_event": ".responses",
     "parse_tool": ".responses",
     "repair_tool_sequence": ".toolseq",
+    "response_to_chat_completion": ".translate",
+    "translate_request": ".translate",
+    "translate_response": ".translate",
+    "translate_stream": ".translate",
     "validate_tool_sequence": ".toolseq",
 }

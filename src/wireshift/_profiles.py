@@ -4,6 +4,9 @@ Translators and normalizers read these fields; no translation rule tests a backe
 Derive your own with :meth:`Profile.derive`::
 
     mine = PROFILES["vllm"].derive(name="my-vllm", tool_id_max_length=40)
+
+The rules each built-in profile implies are listed in ``docs/profiles.md``; a test checks
+that page against this data.
 """
 
 from __future__ import annotations
@@ -14,7 +17,15 @@ from typing import Any, Literal
 
 from ._errors import WireshiftError
 
-__all__ = ["PROFILES", "Profile", "UnknownProfileError", "get_profile"]
+__all__ = [
+    "CHAT_OPTIONAL_FIELDS",
+    "EFFORT_SCALE",
+    "PROFILES",
+    "TOOL_CHOICE_FORMS",
+    "Profile",
+    "UnknownProfileError",
+    "get_profile",
+]
 
 ChatField = Literal[
     "metadata",
@@ -31,9 +42,22 @@ ChatField = Literal[
     "json_schema",
     "temperature",
     "top_p",
+    "moderation",
 ]
 
-_ALL_CHAT_FIELDS: frozenset[str] = frozenset(ChatField.__args__)  # type: ignore[attr-defined]
+CHAT_OPTIONAL_FIELDS: frozenset[str] = frozenset(ChatField.__args__)  # type: ignore[attr-defined]
+"""Names :attr:`Profile.supports` may hold. Most are Chat request fields; ``json_schema``
+stands for ``response_format: {"type": "json_schema"}``, ``logprobs`` for ``logprobs`` and
+``top_logprobs``, ``prompt_cache_key`` for every ``prompt_cache_*`` field."""
+
+TOOL_CHOICE_FORMS: frozenset[str] = frozenset(
+    {"auto", "none", "required", "function", "custom", "allowed_tools"}
+)
+"""Names :attr:`Profile.tool_choice_forms` may hold: the three string modes and the
+``type`` of each object form."""
+
+EFFORT_SCALE: tuple[str, ...] = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
+"""Every reasoning effort value, lowest first: the scale "nearest value" is measured on."""
 
 
 class UnknownProfileError(WireshiftError, KeyError):
@@ -47,30 +71,47 @@ class Profile:
     name: str
     description: str = ""
     wire: Literal["chat", "responses"] = "chat"
-    """The format the backend speaks."""
+    """The format the backend speaks. ``translate_request(..., to=profile.wire)`` is the
+    usual call; the fields of the other format keep their defaults."""
 
     # --- Chat Completions backends -------------------------------------------------------
     system_role: Literal["system", "developer"] = "system"
-    """Role that carries instructions and system/developer input messages."""
+    """Role that carries instructions and system input messages."""
     developer_role: bool = False
-    """Whether ``developer`` messages are accepted as they are."""
+    """Whether ``developer`` messages are accepted as they are (else they take
+    :attr:`system_role`)."""
+    merge_system_messages: bool = False
+    """Merge every system/developer message into one, first in the history (chat templates
+    that accept a single leading system message)."""
     max_tokens_field: Literal["max_completion_tokens", "max_tokens"] = "max_completion_tokens"
     reasoning_effort_style: Literal["reasoning_effort", "reasoning_object"] | None = (
         "reasoning_effort"
     )
     """``reasoning_effort: "high"``, or OpenRouter's ``reasoning: {"effort": "high"}``, or none."""
     effort_values: tuple[str, ...] = ("minimal", "low", "medium", "high")
-    """Effort values the backend accepts, lowest first; others map to the nearest."""
+    """Effort values the backend accepts, lowest first; others map to the nearest on
+    :data:`EFFORT_SCALE` (ties go to the higher value)."""
     reasoning_history_field: str | None = None
     """Field on assistant history messages that carries reasoning text back, if any."""
+    reasoning_details: bool = False
+    """Whether assistant history messages may carry ``reasoning_details`` (OpenRouter)."""
+    reasoning_required_with_tool_calls: bool = False
+    """Assistant messages with ``tool_calls`` must carry the reasoning field, even empty."""
     reasoning_reply_fields: tuple[str, ...] = ("reasoning_content", "reasoning")
     """Fields of replies and deltas read as reasoning text, in order of preference."""
     think_tags: bool = False
     """Whether reasoning may arrive inside ``<think>...</think>`` in ``content``."""
     string_content_only: bool = False
-    """Message content must be a plain string (parts are joined)."""
-    supports: frozenset[str] = _ALL_CHAT_FIELDS
-    """Optional request fields passed through; the rest are dropped with a note."""
+    """Message content must be a plain string (text parts are joined, others dropped)."""
+    tool_output_images: bool = False
+    """Whether ``tool`` messages may carry image parts (the OpenAI spec allows text only)."""
+    supports: frozenset[str] = CHAT_OPTIONAL_FIELDS
+    """Optional request fields passed through (see :data:`CHAT_OPTIONAL_FIELDS`); the rest
+    are dropped with a note."""
+    tool_choice_forms: frozenset[str] = TOOL_CHOICE_FORMS
+    """``tool_choice`` forms accepted (see :data:`TOOL_CHOICE_FORMS`). The others are
+    rewritten to an equivalent the backend takes: a named tool becomes ``required`` with only
+    that tool offered, ``none`` becomes no tools offered, ``required`` becomes ``auto``."""
     strict_tool_sequences: bool = False
     """Each assistant ``tool_calls`` message must be followed at once by one tool message
     per id: translated histories are repaired."""
@@ -84,10 +125,14 @@ class Profile:
     force_stream: bool = False
     force_store_false: bool = False
     require_instructions: bool = False
+    """``instructions`` must be a non-empty string: :attr:`default_instructions` is set
+    when none remain."""
     default_instructions: str = "You are a helpful assistant."
     hoist_system_messages: bool = False
     """Move system/developer input messages into ``instructions``."""
     drop_item_types: frozenset[str] = frozenset()
+    plain_reasoning_items: bool = True
+    """Whether reasoning items without ``encrypted_content`` are accepted in ``input``."""
     dialect: Literal["openai", "open-responses"] = "openai"
     """Event dialect of Responses streams written for this backend's clients."""
 
@@ -101,13 +146,30 @@ class Profile:
     def supports_field(self, name: str) -> bool:
         return name in self.supports and name not in self.drop_fields
 
+    def nearest_effort(self, value: str) -> str | None:
+        """The effort value to send for ``value``: itself when accepted, else the nearest
+        accepted one on :data:`EFFORT_SCALE` (ties go up), ``None`` when there is none."""
+        if value in self.effort_values:
+            return value
+        if value not in EFFORT_SCALE:
+            return None
+        wanted = EFFORT_SCALE.index(value)
+        ranked = [
+            (abs(EFFORT_SCALE.index(v) - wanted), -EFFORT_SCALE.index(v), v)
+            for v in self.effort_values
+            if v in EFFORT_SCALE
+        ]
+        return min(ranked)[2] if ranked else None
+
 
 _OPENAI = Profile(
     name="openai",
     description="OpenAI's own API: both wire formats, every field.",
     developer_role=True,
-    effort_values=("none", "minimal", "low", "medium", "high", "xhigh"),
+    effort_values=EFFORT_SCALE,
 )
+
+_CHAT_TOOL_CHOICES = frozenset({"auto", "none", "required", "function"})
 
 PROFILES: dict[str, Profile] = {
     profile.name: profile
@@ -117,6 +179,7 @@ PROFILES: dict[str, Profile] = {
             name="chatgpt-codex",
             description="The ChatGPT Codex backend (Responses only, always streams).",
             wire="responses",
+            effort_values=EFFORT_SCALE,
             force_stream=True,
             force_store_false=True,
             require_instructions=True,
@@ -131,24 +194,28 @@ PROFILES: dict[str, Profile] = {
                 }
             ),
             drop_item_types=frozenset({"item_reference"}),
+            plain_reasoning_items=False,
         ),
         Profile(
             name="vllm",
             description="vLLM's OpenAI-compatible server (>= 0.16 names reasoning `reasoning`).",
+            merge_system_messages=True,
             effort_values=("low", "medium", "high"),
             reasoning_history_field="reasoning",
             reasoning_reply_fields=("reasoning", "reasoning_content"),
             think_tags=True,
-            supports=_ALL_CHAT_FIELDS
-            - {
-                "store",
-                "service_tier",
-                "prompt_cache_key",
-                "safety_identifier",
-                "metadata",
-                "verbosity",
-                "web_search_options",
-            },
+            supports=frozenset(
+                {
+                    "parallel_tool_calls",
+                    "stream_options",
+                    "logprobs",
+                    "user",
+                    "json_schema",
+                    "temperature",
+                    "top_p",
+                }
+            ),
+            tool_choice_forms=_CHAT_TOOL_CHOICES,
         ),
         Profile(
             name="deepseek",
@@ -156,17 +223,11 @@ PROFILES: dict[str, Profile] = {
             max_tokens_field="max_tokens",
             reasoning_effort_style=None,
             reasoning_history_field="reasoning_content",
+            reasoning_required_with_tool_calls=True,
             reasoning_reply_fields=("reasoning_content",),
-            supports=frozenset(
-                {
-                    "stream_options",
-                    "logprobs",
-                    "user",
-                    "temperature",
-                    "top_p",
-                    "parallel_tool_calls",
-                }
-            ),
+            string_content_only=True,
+            supports=frozenset({"stream_options", "logprobs", "temperature", "top_p"}),
+            tool_choice_forms=_CHAT_TOOL_CHOICES,
             strict_tool_sequences=True,
         ),
         Profile(
@@ -175,20 +236,26 @@ PROFILES: dict[str, Profile] = {
             reasoning_effort_style="reasoning_object",
             effort_values=("minimal", "low", "medium", "high"),
             reasoning_history_field="reasoning",
+            reasoning_details=True,
             reasoning_reply_fields=("reasoning", "reasoning_content"),
+            # Routes tool results to providers that take images in them.
+            tool_output_images=True,
             strict_tool_sequences=True,
-            supports=_ALL_CHAT_FIELDS - {"store", "prompt_cache_key", "verbosity"},
+            supports=CHAT_OPTIONAL_FIELDS
+            - {"store", "prompt_cache_key", "verbosity", "moderation"},
+            tool_choice_forms=_CHAT_TOOL_CHOICES,
         ),
         Profile(
             name="ollama",
             description="Ollama's OpenAI-compatible endpoint: tool calls arrive whole.",
+            merge_system_messages=True,
             max_tokens_field="max_tokens",
             effort_values=("low", "medium", "high"),
             reasoning_reply_fields=("reasoning", "reasoning_content"),
             think_tags=True,
-            supports=frozenset(
-                {"stream_options", "temperature", "top_p", "json_schema", "parallel_tool_calls"}
-            ),
+            supports=frozenset({"stream_options", "temperature", "top_p", "json_schema"}),
+            # Ollama ignores tool_choice: offering no tools is the only way to say "none".
+            tool_choice_forms=frozenset({"auto"}),
         ),
         Profile(
             name="litellm",
@@ -196,6 +263,7 @@ PROFILES: dict[str, Profile] = {
             developer_role=True,
             reasoning_history_field="reasoning_content",
             reasoning_reply_fields=("reasoning_content", "reasoning"),
+            tool_output_images=True,
         ),
     )
 }

@@ -1,0 +1,223 @@
+"""``translate_request`` and ``normalize_request``: the entry points."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal
+
+import pydantic_core
+from pydantic import BaseModel
+
+from .._model import JSONInput, WireModel
+from .._profiles import Profile, get_profile
+from .._toolnames import ToolNameMap
+from ..chat._request import ChatCompletionRequest
+from ..responses._items import Item, Message, parse_item
+from ..responses._request import ConversationReference, ResponsesRequest
+from ._context import Recorder
+from ._errors import MissingContextError
+from ._normalize import normalize_chat, normalize_responses
+from ._request_to_chat import Segment, responses_to_chat
+from ._request_to_responses import chat_to_responses
+from ._result import TranslatedRequest
+
+__all__ = ["ItemResolver", "normalize_request", "translate_request"]
+
+Format = Literal["chat", "responses"]
+
+ItemResolver = Callable[[str], Iterable[Any]]
+"""Gives the items a ``previous_response_id`` (or ``conversation`` id) stands for: the
+earlier input and output items, oldest first, as dicts or models."""
+
+_FORMATS = ("chat", "responses")
+
+
+def _dump(model: BaseModel) -> Any:
+    if isinstance(model, WireModel):
+        return model.to_dict()
+    return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def _load(body: JSONInput) -> tuple[Format, WireModel, dict[str, Any] | None]:
+    """The body's format, its validated model, and its JSON data when already at hand."""
+    if isinstance(body, ResponsesRequest):
+        return "responses", body, None
+    if isinstance(body, ChatCompletionRequest):
+        return "chat", body, None
+    data: Any
+    if isinstance(body, (bytes, bytearray, str)):
+        try:
+            # json.loads and then validation beats validate_json here (measured): the
+            # tagged unions' discriminators need Python objects anyway.
+            data = json.loads(body)
+        except ValueError:
+            ResponsesRequest.parse(body)  # raises InvalidJSONError naming the problem
+            raise  # pragma: no cover - parse raised above
+    elif isinstance(body, BaseModel):
+        data = _dump(body)
+    elif isinstance(body, Mapping):
+        data = dict(body)
+        for key in ("messages", "input"):
+            entries = data.get(key)
+            if isinstance(entries, list) and any(type(e) is not dict for e in entries):
+                # Histories built with the openai SDK hold its models (a reply's message).
+                data[key] = [_dump(e) if isinstance(e, BaseModel) else e for e in entries]
+    else:
+        raise TypeError(
+            f"a request body is bytes, str, a mapping or a model, not {type(body).__name__}"
+        )
+    if isinstance(data, dict) and "messages" in data:
+        return "chat", ChatCompletionRequest.parse(data), data
+    return "responses", ResponsesRequest.parse(data), data
+
+
+def _history(
+    req: ResponsesRequest,
+    previous_items: Iterable[Any] | None,
+    resolver: ItemResolver | None,
+    rec: Recorder,
+) -> list[Segment]:
+    given = req.input
+    current: list[Item] = (
+        [Message(role="user", content=given)] if isinstance(given, str) else list(given or ())
+    )
+    segments: list[Segment] = [("input", current)]
+    conversation = req.conversation
+    if isinstance(conversation, ConversationReference):
+        conversation = conversation.id
+    ref, field = (
+        (req.previous_response_id, "previous_response_id")
+        if req.previous_response_id is not None
+        else (conversation, "conversation")
+    )
+    if ref is None:
+        return segments
+    if previous_items is None and resolver is None:
+        raise MissingContextError(
+            f"{field} {ref!r} stands for earlier items kept on the server, and wireshift is "
+            "stateless: pass previous_items= (the earlier input and output items) or "
+            "resolver= (a function from the id to those items)",
+            path=field,
+        )
+    earlier = previous_items if previous_items is not None else resolver(ref)  # type: ignore[misc]
+    parsed = [parse_item(item) for item in earlier]
+    rec.change(
+        field,
+        f"replaced by the {len(parsed)} earlier items given, sent first",
+        "translate.previous_items",
+        count=len(parsed),
+    )
+    segments.insert(0, ("previous_items", parsed))
+    return segments
+
+
+def _with_model(data: dict[str, Any], model: str | None, rec: Recorder) -> dict[str, Any]:
+    if model is None:
+        return data
+    old = data.get("model")
+    if old != model:
+        rec.change(
+            "model",
+            f"model {old!r} replaced by {model!r}" if old is not None else f"model {model!r} set",
+            "translate.model",
+        )
+    return {"model": model, **{k: v for k, v in data.items() if k != "model"}}
+
+
+def _finish(
+    fmt: Format,
+    data: dict[str, Any],
+    profile: Profile,
+    rec: Recorder,
+    names: ToolNameMap,
+    model: str | None,
+) -> TranslatedRequest:
+    data = _with_model(data, model, rec)
+    return TranslatedRequest(
+        format=fmt,
+        data=data,
+        body=pydantic_core.to_json(data),
+        notes=rec.notes,
+        profile=profile,
+        tool_names=names,
+    )
+
+
+def _normalized(
+    fmt: Format, parsed: WireModel, data: dict[str, Any] | None, profile: Profile, rec: Recorder
+) -> dict[str, Any]:
+    if data is None:
+        data = parsed.to_dict()
+    if fmt == "chat":
+        return normalize_chat(data, profile, rec)
+    return normalize_responses(data, profile, rec)
+
+
+def translate_request(
+    body: JSONInput,
+    *,
+    to: Format,
+    profile: str | Profile | None = None,
+    model: str | None = None,
+    strict: bool = False,
+    previous_items: Iterable[Any] | None = None,
+    resolver: ItemResolver | None = None,
+    tool_names: ToolNameMap | None = None,
+) -> TranslatedRequest:
+    """Translate a request body to the ``to`` format, for ``profile``'s backend.
+
+    ``body`` is JSON bytes or text, a dict, a wireshift request model, or any Pydantic model
+    (the openai SDK's). Its format is read from it: a body with ``messages`` is a Chat
+    request, anything else a Responses request; a body already in the ``to`` format is only
+    normalized for the backend.
+
+    ``profile`` is a built-in profile name, a :class:`~wireshift.Profile`, or ``None`` for
+    ``openai``. ``model`` replaces the model name. ``strict=True`` raises
+    :class:`TranslationError` naming the field wherever something would be dropped.
+
+    A Responses request with ``previous_response_id`` (or ``conversation``) needs the items
+    it stands for: ``previous_items`` (sent first), or ``resolver(id)`` returning them;
+    without either it raises :class:`MissingContextError`.
+
+    ``tool_names``: for Chat -> Responses, the map of an earlier Responses -> Chat
+    translation, so namespace, custom, shell and patch tools and calls come back as they
+    were; for Responses -> Chat, a map to add this request's names to (a new one if
+    ``None``). The result's ``tool_names`` is the map used.
+    """
+    if to not in _FORMATS:
+        raise ValueError(f"to must be 'chat' or 'responses', not {to!r}")
+    chosen = get_profile(profile)
+    rec = Recorder(strict=strict)
+    fmt, parsed, data = _load(body)
+    names = tool_names if tool_names is not None else ToolNameMap()
+    if fmt == to:
+        out = _normalized(fmt, parsed, data, chosen, rec)
+    elif to == "chat":
+        assert isinstance(parsed, ResponsesRequest)
+        segments = _history(parsed, previous_items, resolver, rec)
+        out = responses_to_chat(
+            parsed, segments, rec, names, reasoning_key=chosen.reasoning_history_field
+        )
+        out = normalize_chat(out, chosen, rec)
+    else:
+        assert isinstance(parsed, ChatCompletionRequest)
+        out = chat_to_responses(parsed, rec, tool_names)
+        out = normalize_responses(out, chosen, rec)
+    return _finish(to, out, chosen, rec, names, model)
+
+
+def normalize_request(
+    body: JSONInput,
+    *,
+    profile: str | Profile,
+    model: str | None = None,
+    strict: bool = False,
+) -> TranslatedRequest:
+    """Apply one backend's rules to a body already in its format (Chat or Responses, read
+    from the body): for the ChatGPT Codex backend, ``profile="chatgpt-codex"``."""
+    chosen = get_profile(profile)
+    rec = Recorder(strict=strict)
+    fmt, parsed, data = _load(body)
+    out = _normalized(fmt, parsed, data, chosen, rec)
+    return _finish(fmt, out, chosen, rec, ToolNameMap(), model)

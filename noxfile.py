@@ -1,11 +1,11 @@
-"""Developer tasks: `nox` runs tests, lint, typecheck and docs; `nox -s bench` the benchmarks."""
+"""Developer tasks: `nox` runs tests, lint, typecheck, docs and e2e; `nox -s bench` benchmarks."""
 
 from __future__ import annotations
 
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
+nox.options.sessions = ["tests", "lint", "typecheck", "docs", "e2e"]
 nox.options.reuse_venv = "yes"
 
 PYTHON = ["3.11"]
@@ -35,6 +35,13 @@ def typecheck(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     session.install("-e", ".", "--group", "docs")
     session.run("mkdocs", "build", "--strict", "--site-dir", f"{session.create_tmp()}/site")
+
+
+@nox.session(python=PYTHON)
+def e2e(session: nox.Session) -> None:
+    """The real Codex CLI through docs/examples/codex_proxy.py (installs Codex with npm)."""
+    session.install(".", "--group", "test", "--group", "e2e")
+    session.run("pytest", "-m", "e2e", "tests/e2e", *session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)

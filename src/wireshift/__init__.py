@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from . import _body, _errors, _httpx, _notes, _profiles, _sse, _toolnames
+from . import _body, _errors, _httpx, _notes, _profiles, _sse, _toolnames, _upstream
 from ._body import *  # noqa: F403
 from ._errors import *  # noqa: F403
 from ._httpx import *  # noqa: F403
@@ -18,8 +18,10 @@ from ._notes import *  # noqa: F403
 from ._profiles import *  # noqa: F403
 from ._sse import *  # noqa: F403
 from ._toolnames import *  # noqa: F403
+from ._upstream import *  # noqa: F403
 
 if TYPE_CHECKING:
+    from .accumulate import *  # noqa: F403
     from .chat import *  # noqa: F403
     from .responses import *  # noqa: F403
     from .toolseq import *  # noqa: F403
@@ -38,6 +40,7 @@ __all__ = [
     *_profiles.__all__,
     *_sse.__all__,
     *_toolnames.__all__,
+    *_upstream.__all__,
     *LAZY_NAMES,
 ]
 

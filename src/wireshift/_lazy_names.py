@@ -8,9 +8,12 @@ from __future__ import annotations
 
 __all__ = ["LAZY_NAMES", "LAZY_PACKAGES"]
 
-LAZY_PACKAGES = (".chat", ".responses", ".toolseq", ".translate")
+LAZY_PACKAGES = (".chat", ".responses", ".toolseq", ".translate", ".accumulate")
 
 LAZY_NAMES: dict[str, str] = {
+    "AccumulatedChatCompletion": ".accumulate",
+    "AccumulatedResponse": ".accumulate",
+    "AccumulatedStream": ".accumulate",
     "AdditionalTools": ".responses",
     "AgentMessage": ".responses",
     "AllowedToolsChoice": ".responses",
@@ -25,6 +28,7 @@ LAZY_NAMES: dict[str, str] = {
     "ApplyPatchToolChoice": ".responses",
     "ApplyPatchUpdateFile": ".responses",
     "AssistantMessage": ".chat",
+    "ChatAccumulator": ".accumulate",
     "ChatAllowedTools": ".chat",
     "ChatAllowedToolsChoice": ".chat",
     "ChatAnnotation": ".chat",
@@ -261,6 +265,7 @@ LAZY_NAMES: dict[str, str] = {
     "ResponseWebSearchCallCompletedEvent": ".responses",
     "ResponseWebSearchCallInProgressEvent": ".responses",
     "ResponseWebSearchCallSearchingEvent": ".responses",
+    "ResponsesAccumulator": ".accumulate",
     "ResponsesRequest": ".responses",
     "ResponsesToChatStream": ".translate",
     "ShellAction": ".responses",
@@ -271,6 +276,9 @@ LAZY_NAMES: dict[str, str] = {
     "ShellTool": ".responses",
     "ShellToolChoice": ".responses",
     "SpecificToolChoice": ".responses",
+    "StreamAccumulator": ".accumulate",
+    "StreamFormat": ".accumulate",
+    "StreamTruncatedError": ".accumulate",
     "SummaryText": ".responses",
     "SystemMessage": ".chat",
     "TextConfig": ".responses",
@@ -312,7 +320,6 @@ LAZY_NAMES: dict[str, str] = {
     "UnknownTextFormat": ".responses",
     "UnknownTool": ".responses",
     "UnknownToolChoice": ".responses",
-    "UpstreamError": ".translate",
     "UrlCitation": ".responses",
     "UserMessage": ".chat",
     "WebSearchCall": ".responses",
@@ -320,6 +327,8 @@ LAZY_NAMES: dict[str, str] = {
     "WebSearchLocation": ".responses",
     "WebSearchPreviewTool": ".responses",
     "WebSearchTool": ".responses",
+    "aaccumulate_stream": ".accumulate",
+    "accumulate_stream": ".accumulate",
     "atranslate_stream": ".translate",
     "chat_completion_to_response": ".translate",
     "normalize_request": ".translate",

@@ -7,14 +7,13 @@ from ._errors import *  # noqa: F403
 from ._response_body import *  # noqa: F403
 from ._result import *  # noqa: F403
 from ._stream_api import *  # noqa: F403
-from ._stream_to_chat import ResponsesToChatStream, UpstreamError
+from ._stream_to_chat import ResponsesToChatStream
 from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
 
 __all__ = [
     "ChatToResponsesStream",
     "ReasoningStyle",
     "ResponsesToChatStream",
-    "UpstreamError",
     *_api.__all__,
     *_errors.__all__,
     *_response_body.__all__,

@@ -1,0 +1,117 @@
+"""The error an upstream reported, as every part of wireshift hands it to the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from ._errors import WireshiftError
+
+__all__ = ["UpstreamError"]
+
+# Error codes and the HTTP status a gateway answers with; any other code is a bad gateway.
+_STATUS_BY_CODE = {
+    "rate_limit_exceeded": 429,
+    "insufficient_quota": 429,
+    "context_length_exceeded": 400,
+    "invalid_prompt": 400,
+    "invalid_request_error": 400,
+    "invalid_api_key": 401,
+    "permission_denied": 403,
+    "not_found": 404,
+    "model_not_found": 404,
+    "server_error": 502,
+    "server_is_overloaded": 503,
+}
+
+
+class UpstreamError(WireshiftError):
+    """The upstream ended a response or stream with an error.
+
+    ``message`` and ``code`` are the upstream's own (``code`` as text even when a provider
+    sends a number). ``status`` is the HTTP status a gateway should answer with: the one the
+    upstream gave, else one chosen from ``code``, else 502. ``source`` says where the error
+    was found: ``"response.error"``, ``"event.error"`` (a top-level ``error`` beside a
+    ``response`` whose own error is null), ``"error event"``, ``"chunk.error"``...; ``raw`` is
+    the error object as it came. An accumulated result that ended in it is ``result``.
+    """
+
+    def __init__(
+        self,
+        message: str | None,
+        *,
+        code: str | None = None,
+        type: str | None = None,
+        param: str | None = None,
+        status: int | None = None,
+        source: str = "",
+        raw: Mapping[str, Any] | None = None,
+        event: Any = None,
+    ) -> None:
+        super().__init__(_describe(code, message))
+        self.message = message
+        self.code = code
+        self.type = type
+        self.param = param
+        self.status = status or _STATUS_BY_CODE.get(code or "", 502)
+        self.source = source
+        self.raw: dict[str, Any] = dict(raw or {})
+        self.event = event
+        self.result: Any = None
+
+    @classmethod
+    def from_payload(cls, error: Any, source: str, **more: Any) -> UpstreamError | None:
+        """Read an error object (a mapping, a model, or a bare string) as providers send it;
+        ``None`` when it holds nothing (``null``, ``{}``, ``""``)."""
+        if isinstance(error, BaseModel):
+            error = error.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        if isinstance(error, str):
+            return cls(error, source=source, raw={"message": error}, **more) if error else None
+        if not isinstance(error, Mapping) or not error:
+            return None
+        nested = error.get("error")
+        if isinstance(nested, Mapping) and not any(error.get(k) for k in ("code", "message")):
+            # {"error": {...}} wrapped once more (an error body forwarded as is).
+            return cls.from_payload(nested, source, **more)
+        message = error.get("message")
+        status = error.get("status")
+        return cls(
+            message if isinstance(message, str) else _text(message),
+            code=_text(error.get("code")),
+            type=_text(error.get("type")),
+            param=_text(error.get("param")),
+            status=status if isinstance(status, int) and 400 <= status < 600 else None,
+            source=source,
+            raw=error,
+            **more,
+        )
+
+    def to_response_error(self) -> dict[str, Any]:
+        """The error as a Responses ``response.error`` object: ``code`` and ``message``, and
+        whatever else the upstream sent."""
+        body = dict(self.raw)
+        body["code"] = self.code
+        body["message"] = self.message
+        return body
+
+    def to_body(self) -> dict[str, Any]:
+        """``{"error": {"message", "type", "code"}}``, the error body Chat clients expect."""
+        kind = self.type or (
+            "invalid_request_error" if 400 <= self.status < 500 else "server_error"
+        )
+        return {"error": {"message": self.message, "type": kind, "code": self.code}}
+
+
+def _text(value: Any) -> str | None:
+    """A code or message as text: numbers (HTTP statuses) as digits, objects not at all."""
+    if value is None or isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, (int, float)) else None
+
+
+def _describe(code: str | None, message: str | None) -> str:
+    if code and message:
+        return f"{code}: {message}"
+    return message or code or "the upstream reported an error without a code or message"

@@ -1,0 +1,25 @@
+"""Accumulating a stream, of either format, into its final object: drift-tolerant, lossless.
+
+:func:`accumulate_stream` (and :func:`aaccumulate_stream`) turn a captured Responses or Chat
+Completions stream into its final ``Response`` or ``ChatCompletion``, with notes on what was
+repaired or not understood, the upstream's real error, and whether the stream was cut. The
+accumulators behind it take events one at a time.
+"""
+
+from . import _api, _chat, _errors, _input, _responses, _result
+from ._api import *  # noqa: F403
+from ._chat import *  # noqa: F403
+from ._errors import *  # noqa: F403
+from ._input import StreamFormat
+from ._responses import *  # noqa: F403
+from ._result import *  # noqa: F403
+
+__all__ = [
+    "StreamFormat",
+    *_api.__all__,
+    *_chat.__all__,
+    *_errors.__all__,
+    *_responses.__all__,
+    *_result.__all__,
+]
+del _input

@@ -1,0 +1,185 @@
+"""``accumulate_stream``: any captured stream, of either format, into its final object."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Iterable, Mapping
+from typing import Any, Literal, overload
+
+from ..chat import ChatCompletion
+from ..responses import Response
+from ._chat import ChatAccumulator
+from ._input import DoneMarker, EventReader, Payload, StreamFormat, detect_format
+from ._responses import ResponsesAccumulator
+from ._result import AccumulatedChatCompletion, AccumulatedResponse
+
+__all__ = ["StreamAccumulator", "aaccumulate_stream", "accumulate_stream"]
+
+_RAW = (bytes, bytearray, memoryview, str)
+
+
+class StreamAccumulator:
+    """Accumulates a stream of either format, told by ``format`` or found from its events.
+
+    Until an event says which format the stream is (a Responses event has a string ``type``;
+    a chat chunk has ``choices`` or ``object: "chat.completion.chunk"``), events are held;
+    then they go to a :class:`ResponsesAccumulator` or a :class:`ChatAccumulator`. A stream
+    that never says is taken as chat when its payloads have no ``type`` (a bare
+    ``{"error": ...}``), else as Responses.
+    """
+
+    def __init__(self, *, format: StreamFormat | None = None, strict: bool = False) -> None:
+        self.strict = strict
+        self._reader = EventReader()
+        self._held: list[tuple[str | None, Payload | DoneMarker]] = []
+        self._inner: ResponsesAccumulator | ChatAccumulator | None = None
+        if format is not None:
+            self._start(format)
+
+    @property
+    def format(self) -> StreamFormat | None:
+        """The stream's format, once known."""
+        if self._inner is None:
+            return None
+        return "chat" if isinstance(self._inner, ChatAccumulator) else "responses"
+
+    def _start(self, format: StreamFormat) -> ResponsesAccumulator | ChatAccumulator:
+        inner: ResponsesAccumulator | ChatAccumulator
+        if format == "responses":
+            inner = ResponsesAccumulator(strict=self.strict)
+        elif format == "chat":
+            inner = ChatAccumulator(strict=self.strict)
+        else:
+            raise ValueError(f"format must be 'responses', 'chat' or None, not {format!r}")
+        self._inner = inner
+        held, self._held = self._held, []
+        for name, payload in held:
+            _deliver(inner, name, payload)
+        return inner
+
+    def feed(self, data: Any) -> None:
+        """Take the next SSE chunk, SSE event, payload mapping or model."""
+        self._route(self._reader.read(data))
+
+    def _route(self, events: list[tuple[str | None, Payload | DoneMarker]]) -> None:
+        for name, payload in events:
+            inner = self._inner
+            if inner is not None:
+                _deliver(inner, name, payload)
+            elif isinstance(payload, DoneMarker):
+                self._held.append((name, payload))
+            else:
+                found, payload = detect_format(name, payload)
+                self._held.append((name, payload))
+                if found is not None:
+                    self._start(found)
+
+    def _settled(self) -> ResponsesAccumulator | ChatAccumulator:
+        if self._inner is not None:
+            return self._inner
+        untyped = any(
+            not isinstance(payload, DoneMarker) and _untyped(payload) for _, payload in self._held
+        )
+        return self._start("chat" if untyped else "responses")
+
+    def snapshot(self) -> Response | ChatCompletion:
+        """What was received so far, as a :class:`Response` or :class:`ChatCompletion`."""
+        if self._inner is None:
+            return Response()
+        return self._inner.snapshot()
+
+    def finish(self) -> AccumulatedResponse | AccumulatedChatCompletion:
+        """End the stream and return the result (see the two accumulators' ``finish``)."""
+        self._route(self._reader.close())
+        return self._settled().finish()
+
+
+def _deliver(
+    inner: ResponsesAccumulator | ChatAccumulator, name: str | None, payload: Payload | DoneMarker
+) -> None:
+    if isinstance(payload, DoneMarker):
+        inner._done_marker = True
+    else:
+        inner.feed_payload(name, payload)
+
+
+def _untyped(payload: Payload) -> bool:
+    """Whether a payload has no ``type`` (text that was not JSON counts as typed: unread)."""
+    if isinstance(payload, str):
+        return False
+    kind = payload.get("type") if isinstance(payload, Mapping) else getattr(payload, "type", None)
+    return not isinstance(kind, str)
+
+
+@overload
+def accumulate_stream(
+    events: Iterable[Any] | bytes | str, *, format: Literal["responses"], strict: bool = False
+) -> AccumulatedResponse: ...
+@overload
+def accumulate_stream(
+    events: Iterable[Any] | bytes | str, *, format: Literal["chat"], strict: bool = False
+) -> AccumulatedChatCompletion: ...
+@overload
+def accumulate_stream(
+    events: Iterable[Any] | bytes | str, *, format: None = None, strict: bool = False
+) -> AccumulatedResponse | AccumulatedChatCompletion: ...
+def accumulate_stream(
+    events: Iterable[Any] | bytes | str,
+    *,
+    format: StreamFormat | None = None,
+    strict: bool = False,
+) -> AccumulatedResponse | AccumulatedChatCompletion:
+    """Accumulate a whole stream into its final ``Response`` or ``ChatCompletion``.
+
+    ``events`` is an iterable of raw SSE chunks (bytes or text, split anywhere: an open
+    binary file, ``response.iter_bytes()``), SSE events (wireshift's or ``httpx_sse``'s),
+    payload mappings or models, in any mix; or one bytes or text object holding the whole
+    stream. ``format`` is ``"responses"``, ``"chat"``, or ``None`` to find it from the events.
+
+    Never raises on what the stream holds unless ``strict=True``: then a stream that reported
+    an error raises :class:`UpstreamError` and one cut before its terminal event raises
+    :class:`StreamTruncatedError`, each carrying the result as ``.result``.
+    """
+    accumulator = StreamAccumulator(format=format, strict=strict)
+    if isinstance(events, _RAW):
+        accumulator.feed(events)
+    else:
+        for item in events:
+            accumulator.feed(item)
+    return accumulator.finish()
+
+
+@overload
+async def aaccumulate_stream(
+    events: AsyncIterable[Any] | Iterable[Any] | bytes | str,
+    *,
+    format: Literal["responses"],
+    strict: bool = False,
+) -> AccumulatedResponse: ...
+@overload
+async def aaccumulate_stream(
+    events: AsyncIterable[Any] | Iterable[Any] | bytes | str,
+    *,
+    format: Literal["chat"],
+    strict: bool = False,
+) -> AccumulatedChatCompletion: ...
+@overload
+async def aaccumulate_stream(
+    events: AsyncIterable[Any] | Iterable[Any] | bytes | str,
+    *,
+    format: None = None,
+    strict: bool = False,
+) -> AccumulatedResponse | AccumulatedChatCompletion: ...
+async def aaccumulate_stream(
+    events: AsyncIterable[Any] | Iterable[Any] | bytes | str,
+    *,
+    format: StreamFormat | None = None,
+    strict: bool = False,
+) -> AccumulatedResponse | AccumulatedChatCompletion:
+    """:func:`accumulate_stream` for an async iterable (``response.aiter_bytes()``,
+    ``aiter_sse``...); a sync iterable is taken too."""
+    if not isinstance(events, AsyncIterable):
+        return accumulate_stream(events, format=format, strict=strict)
+    accumulator = StreamAccumulator(format=format, strict=strict)
+    async for item in events:
+        accumulator.feed(item)
+    return accumulator.finish()

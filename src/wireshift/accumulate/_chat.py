@@ -1,0 +1,554 @@
+"""Accumulate a Chat Completions stream into one :class:`~wireshift.ChatCompletion`.
+
+Chunks are parsed once each and their deltas appended to per-choice lists; the completion is
+built only when asked for. What providers really send is taken as it comes: tool calls placed
+by ``index`` but told apart by ``id`` (two ids at one index are two calls), continuations
+without an id, whole calls in one delta, usage on any chunk (a ``choices: []`` chunk, after
+``[DONE]``), several choices, no ``finish_reason``, an error object mid-stream, and the
+reasoning fields of DeepSeek (``reasoning_content``), vLLM (``reasoning``) and OpenRouter
+(``reasoning_details``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, cast
+
+from .._errors import PayloadError
+from .._model import WireModel
+from .._upstream import UpstreamError
+from ..chat import (
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatTokenLogprob,
+    ChunkChoice,
+    ToolCallDelta,
+)
+from ._fold import fold
+from ._input import DoneMarker, EventReader, Payload, payload_dict
+from ._log import NoteLog
+from ._result import AccumulatedChatCompletion
+
+__all__ = ["ChatAccumulator"]
+
+# Fields of a chunk that make it a chunk: a payload with none of them, or whose `object`
+# names something else (`"response"`), is not a chunk.
+_CHUNK_FIELDS = frozenset({"choices", "object", "id", "usage", "error", "created", "model"})
+# reasoning_details fields whose text arrives in pieces.
+_DETAIL_TEXT = ("text", "summary", "data")
+# Delta fields whose pieces are joined into the message field of the same name.
+_TEXT_FIELDS = ("content", "refusal", "reasoning_content", "reasoning")
+# Fields of unknown delta objects that name or date a thing: never joined, the first one stays.
+_WHOLE = frozenset({"id", "type", "name", "index", "format", "expires_at"})
+
+
+class _Pieces(list[str]):
+    """Pieces of one text, joined when the completion is built."""
+
+
+class _ToolCall:
+    __slots__ = ("args", "extra", "id", "index", "name", "type")
+
+    def __init__(self, call_id: str | None, index: int | None) -> None:
+        self.id = call_id
+        self.index = index
+        self.type: str | None = None
+        self.name: str | None = None
+        self.args: list[str] = []
+        # Unknown fields (a custom call's `custom`), string pieces joined like arguments.
+        self.extra: dict[str, Any] | None = None
+
+    def body(self) -> dict[str, Any]:
+        kind = self.type or "function"
+        body: dict[str, Any] = {}
+        if self.id is not None:
+            body["id"] = self.id
+        body["type"] = kind
+        extra = _joined(self.extra) if self.extra else {}
+        if kind == "function" or self.name is not None or self.args:
+            body["function"] = {"name": self.name, "arguments": "".join(self.args)}
+        body.update(extra)
+        return body
+
+
+class _Choice:
+    __slots__ = (
+        "annotations",
+        "audio",
+        "calls",
+        "detail_index",
+        "details",
+        "extra",
+        "finish_reason",
+        "function_args",
+        "function_name",
+        "ids",
+        "index",
+        "logprobs",
+        "message_extra",
+        "positions",
+        "role",
+        "texts",
+    )
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.role: str | None = None
+        # content, refusal, reasoning_content, reasoning: their pieces, joined when built.
+        self.texts: dict[str, list[str]] = {}
+        self.details: list[dict[str, Any]] | None = None
+        self.detail_index: dict[Any, dict[str, Any]] = {}
+        self.calls: list[_ToolCall] = []
+        self.positions: dict[int, _ToolCall] = {}
+        self.ids: dict[str, _ToolCall] = {}
+        self.function_name: str | None = None
+        self.function_args: list[str] | None = None
+        self.finish_reason: str | None = None
+        self.logprobs: dict[str, list[ChatTokenLogprob]] | None = None
+        self.annotations: list[Any] | None = None
+        self.audio: dict[str, Any] | None = None
+        self.message_extra: dict[str, Any] | None = None
+        self.extra: dict[str, Any] | None = None
+
+
+class ChatAccumulator:
+    """Accumulates a Chat Completions stream fed one piece at a time.
+
+    :meth:`feed` takes raw SSE chunks (split anywhere), SSE events, chunk mappings or models;
+    :meth:`snapshot` builds the completion so far (its cost is the completion's size, paid only
+    when called); :meth:`finish` ends the stream and returns the
+    :class:`AccumulatedChatCompletion`. With ``strict=True``, :meth:`finish` raises
+    :class:`UpstreamError` for a stream that carried an error and
+    :class:`StreamTruncatedError` for one cut before ``[DONE]`` or a ``finish_reason``.
+    """
+
+    def __init__(self, *, strict: bool = False) -> None:
+        self.strict = strict
+        self._reader = EventReader()
+        self._log = NoteLog()
+        self._count = 0
+        self._meta: dict[str, Any] = {}
+        self._named = False
+        self._extra: dict[str, Any] = {}
+        self._choices: dict[int, _Choice] = {}
+        self._usage: Any = None
+        self._moderation: Any = None
+        self._error: UpstreamError | None = None
+        self._done_marker = False
+        self._unknown: list[dict[str, Any]] = []
+
+    # --- reading ------------------------------------------------------------------------
+
+    def feed(self, data: Any) -> None:
+        """Take the next SSE chunk, SSE event, chunk mapping or chunk model."""
+        for name, payload in self._reader.read(data):
+            if isinstance(payload, DoneMarker):
+                self._done_marker = True
+            else:
+                self.feed_payload(name, payload)
+
+    def feed_payload(self, name: str | None, payload: Payload) -> None:
+        """Take one chunk's payload (``name``, the SSE event name, is not used by chat)."""
+        index = self._count
+        self._count = index + 1
+        if isinstance(payload, WireModel) and not isinstance(payload, ChatCompletionChunk):
+            # Another model: read as the payload it dumps to.
+            payload = payload.to_dict()
+        try:
+            chunk = ChatCompletionChunk.parse(payload)
+        except PayloadError as exc:
+            folded = self._drifted(index, payload, exc)
+            if folded is None:
+                return
+            chunk = folded
+        kind = chunk.object
+        if _CHUNK_FIELDS.isdisjoint(chunk.model_fields_set) or (
+            kind and not kind.startswith("chat.completion")
+        ):
+            raw = chunk.to_dict()
+            self._unknown.append(raw)
+            self._log.add(
+                f"events[{index}]",
+                "kept",
+                "not a chat completion chunk; kept in unknown_events",
+                "unknown_event",
+            )
+            return
+        meta = self._meta
+        if not self._named:
+            for key in ("id", "created", "model"):
+                # The first real value: Azure's filter chunk carries `"id": ""`, `"created": 0`.
+                if not meta.get(key):
+                    value = getattr(chunk, key)
+                    if value is not None and (value or key not in meta):
+                        meta[key] = value
+            self._named = all(meta.get(key) for key in ("id", "created", "model"))
+        if chunk.system_fingerprint is not None:
+            meta["system_fingerprint"] = chunk.system_fingerprint
+        if chunk.service_tier is not None:
+            meta["service_tier"] = chunk.service_tier
+        if chunk.usage is not None:
+            self._usage = chunk.usage
+        if chunk.moderation is not None:
+            self._moderation = chunk.moderation
+        if chunk.error is not None:
+            self._error = UpstreamError.from_payload(chunk.error, "chunk.error") or self._error
+        extra = chunk.__pydantic_extra__
+        if extra:
+            _merge_last(self._extra, extra)
+        for position, choice in enumerate(chunk.choices):
+            self._on_choice(choice, position)
+
+    def _drifted(
+        self, index: int, payload: Payload, exc: PayloadError
+    ) -> ChatCompletionChunk | None:
+        # Chunk models never fail to parse: the payload is text or a mapping.
+        raw = payload_dict(cast("str | Mapping[str, Any]", payload))
+        if raw is None:
+            self._unknown.append({"data": str(payload)})
+            self._log.add(
+                f"events[{index}]",
+                "kept",
+                f"not a JSON object ({exc}); kept in unknown_events",
+                "event_unreadable",
+            )
+            return None
+        error = raw.get("error")
+        if error is not None and not isinstance(error, Mapping):
+            # `"error": "text"`: the cause, in a shape the model does not take.
+            self._error = UpstreamError.from_payload(error, "chunk.error") or self._error
+            raw = {key: value for key, value in raw.items() if key != "error"}
+            if not raw:
+                return None
+        chunk, changes = fold(ChatCompletionChunk.parse, raw)
+        if chunk is None:  # pragma: no cover - every field of a chunk is optional
+            self._unknown.append(raw)
+            self._log.add(
+                f"events[{index}]",
+                "kept",
+                f"could not be read ({exc}); kept in unknown_events",
+                "event_unreadable",
+            )
+            return None
+        if changes:
+            self._log.add(
+                f"events[{index}]",
+                "repaired",
+                "the chunk's shape drifted; folded in what it carries: "
+                + "; ".join(f"{c['path']} {c['change']}" for c in changes),
+                "event_drift",
+                {"changes": changes, "payload": raw},
+            )
+        return chunk
+
+    def _on_choice(self, choice: ChunkChoice, position: int) -> None:
+        index = choice.index if choice.index is not None else position
+        state = self._choices.get(index)
+        if state is None:
+            state = self._choices[index] = _Choice(index)
+        delta = choice.delta
+        texts = state.texts
+        # Only the fields the delta carries (most carry one): cheaper than asking each field.
+        for name in delta.__pydantic_fields_set__:
+            value = getattr(delta, name)
+            if value is None:
+                continue
+            if name in _TEXT_FIELDS:
+                pieces = texts.get(name)
+                if pieces is None:
+                    texts[name] = [value]
+                else:
+                    pieces.append(value)
+            elif name == "tool_calls":
+                self._on_tool_calls(state, value)
+            elif name == "role":
+                if state.role is None:
+                    state.role = value
+            elif name == "reasoning_details":
+                self._on_details(state, value)
+            elif name == "function_call":
+                if value.name and not state.function_name:
+                    state.function_name = value.name
+                if state.function_args is None:
+                    state.function_args = []
+                if value.arguments:
+                    state.function_args.append(value.arguments)
+            else:
+                self._on_delta_extra(state, name, value)
+        if choice.finish_reason is not None:
+            state.finish_reason = choice.finish_reason
+        logprobs = choice.logprobs
+        if logprobs is not None:
+            for field in ("content", "refusal"):
+                tokens = getattr(logprobs, field)
+                if tokens is not None:
+                    if state.logprobs is None:
+                        state.logprobs = {}
+                    state.logprobs.setdefault(field, []).extend(tokens)
+        extra = choice.__pydantic_extra__
+        if extra:
+            if state.extra is None:
+                state.extra = {}
+            _merge_last(state.extra, extra)
+
+    @staticmethod
+    def _on_details(state: _Choice, details: list[dict[str, Any]]) -> None:
+        if state.details is None:
+            state.details = []
+        for detail in details:
+            key = detail.get("index")
+            target = state.detail_index.get(key) if key is not None else None
+            if target is None:
+                target = {
+                    name: _Pieces([value])
+                    if name in _DETAIL_TEXT and isinstance(value, str)
+                    else value
+                    for name, value in detail.items()
+                }
+                state.details.append(target)
+                if key is not None:
+                    state.detail_index[key] = target
+                continue
+            for name, value in detail.items():
+                held = target.get(name)
+                if name in _DETAIL_TEXT and isinstance(value, str):
+                    if isinstance(held, _Pieces):
+                        held.append(value)
+                    else:
+                        target[name] = _Pieces([value])
+                elif held is None:
+                    target[name] = value
+
+    def _on_tool_calls(self, state: _Choice, deltas: list[ToolCallDelta]) -> None:
+        touched: set[int] = set()
+        for delta in deltas:
+            index = delta.index
+            function = delta.function
+            name = function.name if function is not None else None
+            call: _ToolCall | None = None
+            if delta.id is not None:
+                call = state.ids.get(delta.id)
+            else:
+                if index is not None:
+                    call = state.positions.get(index)
+                elif state.calls:
+                    call = state.calls[-1]
+                # A name at an index whose call already has one starts a second call when it
+                # comes in the same chunk (vLLM's and Kimi's duplicate indices), differs, or
+                # follows complete arguments (whole calls all sent at index 0).
+                if (
+                    call is not None
+                    and name
+                    and call.name
+                    and (index in touched or name != call.name or _complete(call.args))
+                ):
+                    call = None
+            if call is None:
+                call = _ToolCall(delta.id, index)
+                state.calls.append(call)
+                if delta.id is not None:
+                    state.ids[delta.id] = call
+                if index is not None:
+                    state.positions[index] = call
+            if index is not None:
+                touched.add(index)
+            if delta.type is not None and call.type is None:
+                call.type = delta.type
+            if name and not call.name:
+                call.name = name
+            if function is not None and function.arguments:
+                call.args.append(function.arguments)
+            extra = delta.__pydantic_extra__
+            if extra:
+                if call.extra is None:
+                    call.extra = {}
+                _merge_pieces(call.extra, extra)
+
+    @staticmethod
+    def _on_delta_extra(state: _Choice, key: str, value: Any) -> None:
+        if key == "annotations" and isinstance(value, list):
+            if state.annotations is None:
+                state.annotations = []
+            state.annotations += value
+        elif key == "audio" and isinstance(value, Mapping):
+            if state.audio is None:
+                state.audio = {}
+            _merge_pieces(state.audio, value)
+        else:
+            if state.message_extra is None:
+                state.message_extra = {}
+            _merge_pieces(state.message_extra, {key: value})
+
+    # --- building -----------------------------------------------------------------------
+
+    def snapshot(self) -> ChatCompletion:
+        """The completion as received so far (no notes taken, nothing inferred)."""
+        return self._build(None)
+
+    def finish(self) -> AccumulatedChatCompletion:
+        """End the stream and return the result. With ``strict=True``, raise as
+        :meth:`~AccumulatedChatCompletion.raise_for_error` does."""
+        for name, payload in self._reader.close():
+            if isinstance(payload, DoneMarker):
+                self._done_marker = True
+            else:
+                self.feed_payload(name, payload)
+        log = self._log.copy()
+        choices = self._choices.values()
+        truncated = (
+            self._error is None
+            and not self._done_marker
+            and (not choices or any(c.finish_reason is None for c in choices))
+        )
+        completion = self._build(log, settle=not truncated and self._error is None)
+        if truncated:
+            log.add(
+                "events",
+                "truncated",
+                "the stream ended without [DONE] or a finish_reason for every choice; "
+                "everything received is kept",
+                "stream_truncated",
+                {"events": self._count},
+            )
+        result = AccumulatedChatCompletion(
+            completion=completion,
+            notes=log.notes(),
+            error=self._error,
+            truncated=truncated,
+            unknown_events=list(self._unknown),
+        )
+        if self.strict:
+            result.raise_for_error()
+        return result
+
+    def _build(self, log: NoteLog | None, *, settle: bool = False) -> ChatCompletion:
+        body: dict[str, Any] = dict(self._extra)
+        body.update(self._meta)
+        body["object"] = "chat.completion"
+        # A finish reason is inferred only for a stream that ended well.
+        settle_log = log if settle else None
+        body["choices"] = [
+            self._choice_body(self._choices[i], settle_log) for i in sorted(self._choices)
+        ]
+        if self._usage is not None:
+            body["usage"] = self._usage.to_dict()
+        if self._moderation is not None:
+            body["moderation"] = self._moderation.to_dict()
+        try:
+            return ChatCompletion.parse(body)
+        except PayloadError:
+            pass
+        completion, changes = fold(ChatCompletion.parse, body)
+        if log is not None:
+            log.add(
+                "completion",
+                "repaired",
+                "the streamed pieces lacked what a completion requires; filled: "
+                + "; ".join(f"{c['path']} {c['change']}" for c in changes),
+                "completion_drift",
+                {"changes": changes},
+            )
+        if completion is None:  # pragma: no cover - every field of the body is repairable
+            completion = ChatCompletion(choices=[])
+        return completion
+
+    @staticmethod
+    def _choice_body(state: _Choice, settle_log: NoteLog | None) -> dict[str, Any]:
+        message: dict[str, Any] = {"role": state.role or "assistant"}
+        texts = state.texts
+        message["content"] = "".join(texts["content"]) if "content" in texts else None
+        for name in _TEXT_FIELDS[1:]:
+            if name in texts:
+                message[name] = "".join(texts[name])
+        if state.details is not None:
+            message["reasoning_details"] = [_joined(detail) for detail in state.details]
+        if state.calls:
+            message["tool_calls"] = [call.body() for call in state.calls]
+        if state.function_args is not None:
+            message["function_call"] = {
+                "name": state.function_name,
+                "arguments": "".join(state.function_args),
+            }
+        if state.annotations is not None:
+            message["annotations"] = state.annotations
+        if state.audio is not None:
+            message["audio"] = _joined(state.audio)
+        if state.message_extra:
+            for key, value in _joined(state.message_extra).items():
+                message.setdefault(key, value)
+        finish_reason = state.finish_reason
+        if finish_reason is None and settle_log is not None:
+            finish_reason = "tool_calls" if state.calls else "stop"
+            settle_log.add(
+                f"choices[{state.index}].finish_reason",
+                "added",
+                f"the stream ended without a finish_reason for this choice; "
+                f"set to {finish_reason!r}",
+                "finish_reason_missing",
+            )
+        body: dict[str, Any] = dict(state.extra or {})
+        body.update(index=state.index, message=message, finish_reason=finish_reason)
+        if state.logprobs is not None:
+            body["logprobs"] = {
+                field: [token.to_dict() for token in tokens]
+                for field, tokens in state.logprobs.items()
+            }
+        return body
+
+
+def _complete(pieces: list[str]) -> bool:
+    """Whether argument pieces already make a whole JSON value."""
+    try:
+        json.loads("".join(pieces))
+    except ValueError:
+        return False
+    return True
+
+
+def _merge_last(target: dict[str, Any], extra: Mapping[str, Any]) -> None:
+    """Later values win, except that ``null`` never erases one; objects merge one level."""
+    for key, value in extra.items():
+        if value is None:
+            continue
+        held = target.get(key)
+        if isinstance(held, dict) and isinstance(value, Mapping):
+            target[key] = {**held, **value}
+        else:
+            target[key] = value
+
+
+def _merge_pieces(target: dict[str, Any], extra: Mapping[str, Any]) -> None:
+    """Text fields arrive in pieces (kept as :class:`_Pieces`, joined by :func:`_joined`),
+    except names and ids (the first stays); objects merge the same way one level down;
+    anything else, the latest value wins."""
+    for key, value in extra.items():
+        if value is None:
+            continue
+        held = target.get(key)
+        if key in _WHOLE:
+            if held is None:
+                target[key] = value
+        elif isinstance(value, str):
+            if isinstance(held, _Pieces):
+                held.append(value)
+            else:
+                target[key] = _Pieces([value])
+        elif isinstance(value, Mapping):
+            if not isinstance(held, dict):
+                held = target[key] = {}
+            _merge_pieces(held, value)
+        else:
+            target[key] = value
+
+
+def _joined(pieces: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pieces.items():
+        if isinstance(value, _Pieces):
+            out[key] = "".join(value)
+        elif isinstance(value, dict):
+            out[key] = _joined(value)
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,150 @@
+"""Turn whatever a caller holds into a stream of ``(SSE event name, payload)`` pairs.
+
+Accepted, in any mix: raw SSE chunks (bytes or text, split anywhere), wireshift
+:class:`~wireshift.SSEEvent`, anything with ``.event`` and ``.data`` (``httpx_sse``'s
+``ServerSentEvent``, duck-typed so httpx is not imported), mappings, and pydantic models
+(wireshift's own, or the openai SDK's). Payloads stay as they came: an SSE ``data`` string is
+handed on unparsed, so the model layer can validate the JSON text in one step.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from .._model import WireModel
+from .._sse import SSEComment, SSEDecoder, SSEEvent
+
+__all__ = [
+    "DONE",
+    "DoneMarker",
+    "EventReader",
+    "Payload",
+    "StreamFormat",
+    "detect_format",
+    "payload_dict",
+]
+
+StreamFormat = Literal["responses", "chat"]
+"""The two stream formats: Responses API events, or Chat Completions chunks."""
+
+Payload = str | Mapping[str, Any] | WireModel
+"""One event's payload: SSE ``data`` text, a mapping, or a wireshift model."""
+
+
+class DoneMarker:
+    """The ``data: [DONE]`` marker (a singleton)."""
+
+    __slots__ = ()
+
+
+DONE = DoneMarker()
+
+Event = tuple[str | None, Payload | DoneMarker]
+
+
+class EventReader:
+    """Reads inputs one at a time; keeps an SSE decoder for raw chunks between calls."""
+
+    __slots__ = ("_decoder", "keepalives")
+
+    def __init__(self) -> None:
+        self._decoder: SSEDecoder | None = None
+        # Comment lines and events without data: counted, otherwise ignored.
+        self.keepalives = 0
+
+    def read(self, item: Any) -> list[Event]:
+        """The events ``item`` completes (raw chunks may complete none, or several)."""
+        if isinstance(item, (bytes, bytearray, memoryview, str)):
+            if self._decoder is None:
+                self._decoder = SSEDecoder(comments=True)
+            return self._decoded(self._decoder.feed(item))
+        if isinstance(item, SSEEvent):
+            return self._dispatched(item.event, item.data)
+        if isinstance(item, WireModel):
+            return [(None, item)]
+        if isinstance(item, BaseModel):
+            return [(None, item.model_dump(mode="json", by_alias=True, exclude_unset=True))]
+        if isinstance(item, Mapping):
+            return [(None, item)]
+        if isinstance(item, SSEComment):
+            self.keepalives += 1
+            return []
+        data = getattr(item, "data", None)
+        if isinstance(data, str) and hasattr(item, "event"):
+            event = getattr(item, "event", None)
+            return self._dispatched(event if isinstance(event, str) else None, data)
+        raise TypeError(
+            "accumulate takes SSE chunks (bytes or str), SSE events, mappings or pydantic "
+            f"models, not {type(item).__name__}"
+        )
+
+    def close(self) -> list[Event]:
+        """The last event of a stream that ended without a blank line, if any."""
+        if self._decoder is None:
+            return []
+        return self._decoded(self._decoder.close())
+
+    def _decoded(self, items: list[SSEEvent | SSEComment]) -> list[Event]:
+        out: list[Event] = []
+        for item in items:
+            if isinstance(item, SSEComment) or not item.data:
+                # An event with no data (`event: ping` and a blank line) is a keep-alive too.
+                self.keepalives += 1
+            else:
+                out.append(_from_sse(item.event, item.data))
+        return out
+
+    def _dispatched(self, event: str | None, data: str) -> list[Event]:
+        if not data:
+            self.keepalives += 1
+            return []
+        return [_from_sse(event, data)]
+
+
+def _from_sse(event: str | None, data: str) -> Event:
+    name = None if not event or event == "message" else event
+    if len(data) < 16 and data.strip() == "[DONE]":
+        return (name, DONE)
+    return (name, data)
+
+
+def payload_dict(payload: str | Mapping[str, Any]) -> dict[str, Any] | None:
+    """A payload as a dict, parsing JSON text; ``None`` when it is not a JSON object."""
+    if isinstance(payload, str):
+        try:
+            loaded = json.loads(payload)
+        except ValueError:
+            return None
+        return loaded if isinstance(loaded, dict) else None
+    return dict(payload)
+
+
+def detect_format(name: str | None, payload: Payload) -> tuple[StreamFormat | None, Payload]:
+    """Which format a payload belongs to, if it says; and the payload, parsed from JSON text
+    when it had to be read (so it is not parsed twice)."""
+    if name is not None and name.startswith("response."):
+        return "responses", payload
+    if isinstance(payload, str):
+        try:
+            loaded = json.loads(payload)
+        except ValueError:
+            return None, payload
+        if not isinstance(loaded, dict):
+            return None, payload
+        payload = loaded
+    if isinstance(payload, Mapping):
+        kind = payload.get("object")
+        if "choices" in payload or (isinstance(kind, str) and kind.startswith("chat.completion")):
+            return "chat", payload
+        if isinstance(payload.get("type"), str):
+            return "responses", payload
+        return None, payload
+    if getattr(payload, "choices", None) is not None:
+        return "chat", payload
+    if isinstance(getattr(payload, "type", None), str):
+        return "responses", payload
+    return None, payload

@@ -1,0 +1,786 @@
+"""Accumulate a Responses API stream into its final :class:`~wireshift.Response`.
+
+Each event is parsed once (SSE ``data`` text straight into the event models) and filed where
+it belongs: lifecycle events merge into the response's fields, item events into the state of
+their output item, deltas appended to lists. The response is built only when asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+
+from .._errors import PayloadError
+from .._model import WireModel
+from .._upstream import UpstreamError
+from ..responses import (
+    CodexRateLimitsEvent,
+    Item,
+    Response,
+    ResponseAudioDeltaEvent,
+    ResponseAudioDoneEvent,
+    ResponseAudioTranscriptDeltaEvent,
+    ResponseAudioTranscriptDoneEvent,
+    ResponseCodeInterpreterCallCodeDeltaEvent,
+    ResponseCodeInterpreterCallCodeDoneEvent,
+    ResponseCodeInterpreterCallCompletedEvent,
+    ResponseCodeInterpreterCallInProgressEvent,
+    ResponseCodeInterpreterCallInterpretingEvent,
+    ResponseCompletedEvent,
+    ResponseContentPartAddedEvent,
+    ResponseContentPartDoneEvent,
+    ResponseCreatedEvent,
+    ResponseCustomToolCallInputDeltaEvent,
+    ResponseCustomToolCallInputDoneEvent,
+    ResponseError,
+    ResponseErrorEvent,
+    ResponseFailedEvent,
+    ResponseFileSearchCallCompletedEvent,
+    ResponseFileSearchCallInProgressEvent,
+    ResponseFileSearchCallSearchingEvent,
+    ResponseFunctionCallArgumentsDeltaEvent,
+    ResponseFunctionCallArgumentsDoneEvent,
+    ResponseImageGenCallCompletedEvent,
+    ResponseImageGenCallGeneratingEvent,
+    ResponseImageGenCallInProgressEvent,
+    ResponseImageGenCallPartialImageEvent,
+    ResponseIncompleteEvent,
+    ResponseInProgressEvent,
+    ResponseKeepaliveEvent,
+    ResponseMCPCallArgumentsDeltaEvent,
+    ResponseMCPCallArgumentsDoneEvent,
+    ResponseMCPCallCompletedEvent,
+    ResponseMCPCallFailedEvent,
+    ResponseMCPCallInProgressEvent,
+    ResponseMCPListToolsCompletedEvent,
+    ResponseMCPListToolsFailedEvent,
+    ResponseMCPListToolsInProgressEvent,
+    ResponseOutputItemAddedEvent,
+    ResponseOutputItemDoneEvent,
+    ResponseOutputTextAnnotationAddedEvent,
+    ResponseQueuedEvent,
+    ResponseReasoningDeltaEvent,
+    ResponseReasoningDoneEvent,
+    ResponseReasoningSummaryPartAddedEvent,
+    ResponseReasoningSummaryPartDoneEvent,
+    ResponseReasoningSummaryTextDeltaEvent,
+    ResponseReasoningSummaryTextDoneEvent,
+    ResponseReasoningTextDeltaEvent,
+    ResponseReasoningTextDoneEvent,
+    ResponseRefusalDeltaEvent,
+    ResponseRefusalDoneEvent,
+    ResponseShellCallCommandAddedStreamingEvent,
+    ResponseShellCallCommandDeltaStreamingEvent,
+    ResponseShellCallCommandDoneStreamingEvent,
+    ResponseShellCallOutputContentDeltaStreamingEvent,
+    ResponseShellCallOutputContentDoneStreamingEvent,
+    ResponseStreamEvent,
+    ResponseTextDeltaEvent,
+    ResponseTextDoneEvent,
+    ResponseWebSearchCallCompletedEvent,
+    ResponseWebSearchCallInProgressEvent,
+    ResponseWebSearchCallSearchingEvent,
+    UnknownResponseEvent,
+    parse_item,
+    parse_response_event,
+)
+from ._fold import fold
+from ._input import DoneMarker, EventReader, Payload, payload_dict
+from ._items import ItemState, has_status, item_body
+from ._log import NoteLog
+from ._output import merge_output
+from ._result import AccumulatedResponse
+from ._text import TextBuffer
+
+__all__ = ["ResponsesAccumulator"]
+
+_TERMINAL_STATUS = {
+    "response.completed": "completed",
+    "response.incomplete": "incomplete",
+    "response.failed": "failed",
+}
+
+# Progress events of hosted tools: the item type they imply and the status they report.
+_PROGRESS: dict[type[Any], tuple[str, str]] = {
+    ResponseFileSearchCallInProgressEvent: ("file_search_call", "in_progress"),
+    ResponseFileSearchCallSearchingEvent: ("file_search_call", "searching"),
+    ResponseFileSearchCallCompletedEvent: ("file_search_call", "completed"),
+    ResponseWebSearchCallInProgressEvent: ("web_search_call", "in_progress"),
+    ResponseWebSearchCallSearchingEvent: ("web_search_call", "searching"),
+    ResponseWebSearchCallCompletedEvent: ("web_search_call", "completed"),
+    ResponseCodeInterpreterCallInProgressEvent: ("code_interpreter_call", "in_progress"),
+    ResponseCodeInterpreterCallInterpretingEvent: ("code_interpreter_call", "interpreting"),
+    ResponseCodeInterpreterCallCompletedEvent: ("code_interpreter_call", "completed"),
+    ResponseImageGenCallInProgressEvent: ("image_generation_call", "in_progress"),
+    ResponseImageGenCallGeneratingEvent: ("image_generation_call", "generating"),
+    ResponseImageGenCallCompletedEvent: ("image_generation_call", "completed"),
+    ResponseMCPCallInProgressEvent: ("mcp_call", "in_progress"),
+    ResponseMCPCallCompletedEvent: ("mcp_call", "completed"),
+    ResponseMCPCallFailedEvent: ("mcp_call", "failed"),
+    ResponseMCPListToolsInProgressEvent: ("mcp_list_tools", "in_progress"),
+    ResponseMCPListToolsCompletedEvent: ("mcp_list_tools", "completed"),
+    ResponseMCPListToolsFailedEvent: ("mcp_list_tools", "failed"),
+}
+
+# Text deltas and their done events: (item type implied, part kind or item field).
+_PART_DELTAS: dict[type[Any], tuple[str, str]] = {
+    ResponseTextDeltaEvent: ("message", "output_text"),
+    ResponseRefusalDeltaEvent: ("message", "refusal"),
+    ResponseReasoningTextDeltaEvent: ("reasoning", "reasoning_text"),
+    ResponseReasoningDeltaEvent: ("reasoning", "reasoning_text"),
+}
+_PART_DONES: dict[type[Any], tuple[str, str, str]] = {
+    ResponseTextDoneEvent: ("message", "output_text", "text"),
+    ResponseRefusalDoneEvent: ("message", "refusal", "refusal"),
+    ResponseReasoningTextDoneEvent: ("reasoning", "reasoning_text", "text"),
+    ResponseReasoningDoneEvent: ("reasoning", "reasoning_text", "text"),
+}
+_FIELD_DELTAS: dict[type[Any], tuple[str, str]] = {
+    ResponseFunctionCallArgumentsDeltaEvent: ("function_call", "args"),
+    ResponseMCPCallArgumentsDeltaEvent: ("mcp_call", "args"),
+    ResponseCustomToolCallInputDeltaEvent: ("custom_tool_call", "input"),
+    ResponseCodeInterpreterCallCodeDeltaEvent: ("code_interpreter_call", "code"),
+}
+_FIELD_DONES: dict[type[Any], tuple[str, str, str]] = {
+    ResponseFunctionCallArgumentsDoneEvent: ("function_call", "args", "arguments"),
+    ResponseMCPCallArgumentsDoneEvent: ("mcp_call", "args", "arguments"),
+    ResponseCustomToolCallInputDoneEvent: ("custom_tool_call", "input", "input"),
+    ResponseCodeInterpreterCallCodeDoneEvent: ("code_interpreter_call", "code", "code"),
+}
+# Event fields that are the whole payload of item and part events.
+_HOLLOW = frozenset({"item", "part"})
+_QUIET: frozenset[type[Any]] = frozenset(
+    {ResponseKeepaliveEvent, ResponseAudioDoneEvent, ResponseAudioTranscriptDoneEvent}
+)
+
+
+class ResponsesAccumulator:
+    """Accumulates a Responses API stream fed one piece at a time.
+
+    :meth:`feed` takes what :func:`~wireshift.accumulate_stream` takes, one at a time: raw SSE
+    chunks (split anywhere), SSE events, event mappings or models. :meth:`snapshot` builds the
+    response received so far (its cost is the size of the response, paid only when called);
+    :meth:`finish` ends the stream and returns the :class:`AccumulatedResponse`. With
+    ``strict=True``, :meth:`finish` raises :class:`UpstreamError` for a stream that reported
+    an error and :class:`StreamTruncatedError` for one cut before its terminal event.
+    """
+
+    def __init__(self, *, strict: bool = False) -> None:
+        self.strict = strict
+        self._reader = EventReader()
+        self._log = NoteLog()
+        self._count = 0
+        self._base: dict[str, Any] = {}
+        self._items: list[ItemState] = []
+        self._slots: dict[int, ItemState] = {}
+        self._ids: dict[str, ItemState] = {}
+        self._last: ItemState | None = None
+        self._terminal: str | None = None
+        self._terminal_output: list[Item] | None = None
+        self._top_error: UpstreamError | None = None
+        self._error_event: UpstreamError | None = None
+        self._seen: dict[int, int] = {}
+        self._seq_max = -1
+        self._disorder = 0
+        self._done_marker = False
+        self._unknown: list[dict[str, Any]] = []
+        self._side: list[Any] = []
+        self._audio: list[str] = []
+        self._transcript: TextBuffer | None = None
+
+    # --- reading ------------------------------------------------------------------------
+
+    def feed(self, data: Any) -> None:
+        """Take the next SSE chunk, SSE event, event mapping or event model."""
+        for name, payload in self._reader.read(data):
+            if isinstance(payload, DoneMarker):
+                self._done_marker = True
+            else:
+                self.feed_payload(name, payload)
+
+    def feed_payload(self, name: str | None, payload: Payload) -> None:
+        """Take one event's payload; ``name`` is its SSE ``event:`` name, if any."""
+        index = self._count
+        self._count = index + 1
+        if isinstance(payload, WireModel) and type(payload) not in _EVENT_MODELS:
+            # Another model (a chat chunk, a Response): read as the payload it dumps to.
+            payload = payload.to_dict()
+        try:
+            event = parse_response_event(payload)
+        except PayloadError as exc:
+            folded = self._drifted(index, name, payload, exc)
+            if folded is None:
+                return
+            event = folded
+        if name is not None and name != event.type:
+            self._log.add(
+                f"events[{index}] {event.type}",
+                "kept",
+                f"the SSE event name {name!r} differs from the payload's type; the payload wins",
+                "event_name_mismatch",
+            )
+        seq = getattr(event, "sequence_number", None)
+        if type(seq) is not int:
+            seq = None
+        elif self._duplicate(index, event, seq, payload):
+            return
+        if self._terminal is not None and type(event) not in _QUIET:
+            self._log.add(
+                f"events[{index}] {event.type}",
+                "kept",
+                f"event after the terminal {self._terminal}",
+                "event_after_terminal",
+            )
+        handler = _HANDLERS.get(type(event))
+        if handler is not None:
+            handler(self, event, seq)
+        else:
+            self._on_unknown(index, event)
+
+    def _duplicate(self, index: int, event: Any, seq: int, payload: Payload) -> bool:
+        fingerprint = hash(payload) if isinstance(payload, str) else hash(event.to_json())
+        seen = self._seen.get(seq)
+        if seen is None:
+            self._seen[seq] = fingerprint
+            if seq < self._seq_max:
+                self._disorder += 1
+            else:
+                self._seq_max = seq
+            return False
+        if seen == fingerprint:
+            self._log.add(
+                f"events[{index}] {event.type}",
+                "dropped",
+                f"a repeat of the event with sequence_number {seq}",
+                "duplicate_event",
+            )
+            return True
+        self._log.add(
+            f"events[{index}] {event.type}",
+            "kept",
+            f"sequence_number {seq} was already used by a different event",
+            "sequence_reused",
+        )
+        return False
+
+    def _drifted(
+        self, index: int, name: str | None, payload: Payload, exc: PayloadError
+    ) -> ResponseStreamEvent | None:
+        # Event models never fail to parse: the payload is text or a mapping.
+        raw = payload_dict(cast("str | Mapping[str, Any]", payload))
+        if raw is None:
+            text = str(payload)
+            self._unknown.append({"event": name, "data": text} if name else {"data": text})
+            self._log.add(
+                f"events[{index}]",
+                "kept",
+                f"not a JSON object ({exc}); kept in unknown_events",
+                "event_unreadable",
+            )
+            return None
+        if not isinstance(raw.get("type"), str):
+            if name is not None:
+                raw = {**raw, "type": name}
+                self._log.add(
+                    f"events[{index}] {name}",
+                    "repaired",
+                    "the payload has no type; took the SSE event name",
+                    "type_from_sse",
+                )
+            else:
+                error = UpstreamError.from_payload(raw.get("error"), "error event")
+                if error is not None:
+                    self._error_event = error
+                self._unknown.append(raw)
+                self._log.add(
+                    f"events[{index}]",
+                    "kept",
+                    "an event without a type"
+                    + (" carrying an error; recorded as the stream's error" if error else ""),
+                    "event_without_type",
+                )
+                return None
+        event, changes = fold(parse_response_event, raw)
+        if event is None:  # pragma: no cover - every field of an event can be emptied
+            self._unknown.append(raw)
+            self._log.add(
+                f"events[{index}] {raw['type']}",
+                "kept",
+                f"could not be read ({exc}); kept in unknown_events",
+                "event_unreadable",
+            )
+            return None
+        if any(change["path"] in _HOLLOW for change in changes):
+            # An item or part event without its item or part carries nothing to fold in.
+            self._unknown.append(raw)
+            self._log.add(
+                f"events[{index}] {raw['type']}",
+                "kept",
+                f"the event lacks its payload ({exc}); kept in unknown_events",
+                "event_unreadable",
+            )
+            return None
+        if changes:
+            self._log.add(
+                f"events[{index}] {raw['type']}",
+                "repaired",
+                "the event's shape drifted; folded in what it carries: "
+                + "; ".join(f"{c['path']} {c['change']}" for c in changes),
+                "event_drift",
+                {"changes": changes, "payload": raw},
+            )
+        return event
+
+    # --- items --------------------------------------------------------------------------
+
+    def _new(self, index: int | None, item_id: str | None, kind: str | None) -> ItemState:
+        state = ItemState(len(self._items), index, item_id, kind)
+        self._items.append(state)
+        if index is not None:
+            self._slots[index] = state
+        if item_id is not None:
+            self._ids[item_id] = state
+        self._last = state
+        return state
+
+    def _item(self, index: int | None, item_id: str | None, kind: str | None) -> ItemState:
+        """The item an event points at, by id, then by output index; created if new."""
+        if item_id is not None:
+            state = self._ids.get(item_id)
+            if state is not None:
+                if index is not None and state.index is None:
+                    state.index = index
+                    self._slots.setdefault(index, state)
+                return state
+        if index is not None:
+            state = self._slots.get(index)
+            if state is not None:
+                if item_id is None:
+                    return state
+                if state.id is None:
+                    state.id = item_id
+                    self._ids[item_id] = state
+                    return state
+                self._log.add(
+                    f"output[{index}]",
+                    "kept",
+                    f"items {state.id!r} and {item_id!r} share output_index {index}; both kept",
+                    "output_index_reused",
+                )
+        elif item_id is None:
+            last = self._last
+            if last is not None and (kind is None or last.kind in (kind, None)):
+                return last
+        return self._new(index, item_id, kind)
+
+    def _whole_item(self, index: int | None, item: Item, done: bool) -> ItemState:
+        item_id = getattr(item, "id", None)
+        kind = getattr(item, "type", None)
+        if index is None and item_id is None:
+            last = self._last
+            if last is not None and last.kind in (kind, None):
+                held = last.done if done else last.added
+                if held is None or held == item:
+                    return last
+            return self._new(None, None, kind)
+        return self._item(index, item_id if isinstance(item_id, str) else None, kind)
+
+    # --- handlers -----------------------------------------------------------------------
+
+    def _on_lifecycle(self, event: Any, seq: int | None) -> None:
+        response: Response = event.response
+        fields = response.to_dict()
+        output = fields.pop("output", None)
+        base = self._base
+        for key, value in fields.items():
+            if value is not None or base.get(key) is None:
+                base[key] = value
+        status = _TERMINAL_STATUS.get(event.type)
+        if status is None:
+            return
+        if self._terminal is not None and self._terminal != event.type:
+            self._log.add(
+                f"{event.type}",
+                "changed",
+                f"a second terminal event after {self._terminal}; the later one wins",
+                "second_terminal",
+            )
+        self._terminal = event.type
+        self._terminal_output = list(response.output) if output is not None else None
+        if isinstance(event, ResponseFailedEvent) and event.error is not None:
+            self._top_error = UpstreamError.from_payload(event.error, "event.error")
+
+    def _on_error(self, event: ResponseErrorEvent, seq: int | None) -> None:
+        # The cause is on the event (OpenAI spec) or nested in `error` (Open Responses,
+        # WebSocket mode); the nested object is kept whole, the event's fields fill its gaps.
+        nested = event.error.to_dict() if event.error is not None else {}
+        for key in ("code", "message", "param"):
+            value = getattr(event, key)
+            if value is not None and nested.get(key) is None:
+                nested[key] = value
+        error = UpstreamError.from_payload(nested, "error event")
+        self._error_event = error or UpstreamError(None, source="error event")
+
+    def _on_item_added(self, event: ResponseOutputItemAddedEvent, seq: int | None) -> None:
+        state = self._whole_item(event.output_index, event.item, False)
+        state.added = event.item
+        state.kind = event.item.type
+
+    def _on_item_done(self, event: ResponseOutputItemDoneEvent, seq: int | None) -> None:
+        state = self._whole_item(event.output_index, event.item, True)
+        state.done = event.item
+        state.kind = event.item.type
+
+    def _on_part_added(self, event: ResponseContentPartAddedEvent, seq: int | None) -> None:
+        state = self._item(event.output_index, event.item_id, None)
+        state.part(event.content_index, event.part.type).added = event.part
+
+    def _on_part_done(self, event: ResponseContentPartDoneEvent, seq: int | None) -> None:
+        state = self._item(event.output_index, event.item_id, None)
+        state.part(event.content_index, event.part.type).done = event.part
+
+    def _on_text_delta(self, event: ResponseTextDeltaEvent, seq: int | None) -> None:
+        # The hot path: most events of most streams are text deltas.
+        item_id = event.item_id
+        state = self._ids.get(item_id) if item_id is not None else None
+        if state is None or (event.output_index is not None and state.index is None):
+            state = self._item(event.output_index, item_id, "message")
+        part = state.part(event.content_index, "output_text")
+        part.text.add(event.delta, seq)
+        if event.logprobs:
+            if part.logprobs is None:
+                part.logprobs = []
+            part.logprobs += event.logprobs
+
+    def _on_part_delta(self, event: Any, seq: int | None) -> None:
+        kind, part_kind = _PART_DELTAS[type(event)]
+        part = self._item(event.output_index, event.item_id, kind).part(
+            event.content_index, part_kind
+        )
+        part.text.add(event.delta, seq)
+
+    def _on_part_text_done(self, event: Any, seq: int | None) -> None:
+        kind, part_kind, field = _PART_DONES[type(event)]
+        part = self._item(event.output_index, event.item_id, kind).part(
+            event.content_index, part_kind
+        )
+        part.text.done = getattr(event, field)
+
+    def _on_annotation(
+        self, event: ResponseOutputTextAnnotationAddedEvent, seq: int | None
+    ) -> None:
+        part = self._item(event.output_index, event.item_id, "message").part(
+            event.content_index, "output_text"
+        )
+        if part.annotations is None:
+            part.annotations = {}
+        part.annotations[event.annotation_index] = event.annotation
+
+    def _on_field_delta(self, event: Any, seq: int | None) -> None:
+        kind, field = _FIELD_DELTAS[type(event)]
+        self._item(event.output_index, event.item_id, kind).text(field).add(event.delta, seq)
+
+    def _on_field_done(self, event: Any, seq: int | None) -> None:
+        kind, field, attr = _FIELD_DONES[type(event)]
+        state = self._item(event.output_index, event.item_id, kind)
+        state.text(field).done = getattr(event, attr)
+        name = getattr(event, "name", None)
+        if isinstance(name, str) and name:
+            state.name = name
+
+    def _on_summary_part(self, event: Any, seq: int | None) -> None:
+        part = self._item(event.output_index, event.item_id, "reasoning").summary_part(
+            event.summary_index
+        )
+        if isinstance(event, ResponseReasoningSummaryPartDoneEvent):
+            part.done = event.part
+        else:
+            part.added = event.part
+
+    def _on_summary_delta(
+        self, event: ResponseReasoningSummaryTextDeltaEvent, seq: int | None
+    ) -> None:
+        state = self._item(event.output_index, event.item_id, "reasoning")
+        state.summary_part(event.summary_index).text.add(event.delta, seq)
+
+    def _on_summary_done(
+        self, event: ResponseReasoningSummaryTextDoneEvent, seq: int | None
+    ) -> None:
+        state = self._item(event.output_index, event.item_id, "reasoning")
+        state.summary_part(event.summary_index).text.done = event.text
+
+    def _on_progress(self, event: Any, seq: int | None) -> None:
+        kind, status = _PROGRESS[type(event)]
+        self._item(event.output_index, event.item_id, kind).status = status
+
+    def _on_partial_image(
+        self, event: ResponseImageGenCallPartialImageEvent, seq: int | None
+    ) -> None:
+        self._item(
+            event.output_index, event.item_id, "image_generation_call"
+        ).image = event.partial_image_b64
+
+    def _on_command(self, event: Any, seq: int | None) -> None:
+        state = self._item(event.output_index, None, "shell_call")
+        buffer = state.command(event.command_index)
+        if isinstance(event, ResponseShellCallCommandDeltaStreamingEvent):
+            buffer.add(event.delta, seq)
+        elif isinstance(event, ResponseShellCallCommandDoneStreamingEvent):
+            buffer.done = event.command
+        else:
+            buffer.start = event.command
+
+    def _on_shell_output(self, event: Any, seq: int | None) -> None:
+        state = self._item(event.output_index, event.item_id, "shell_call_output")
+        output = state.output(event.command_index)
+        if isinstance(event, ResponseShellCallOutputContentDeltaStreamingEvent):
+            if event.delta.stdout:
+                output.stdout.add(event.delta.stdout, seq)
+            if event.delta.stderr:
+                output.stderr.add(event.delta.stderr, seq)
+        else:
+            output.done = list(event.output)
+
+    def _on_audio(self, event: ResponseAudioDeltaEvent, seq: int | None) -> None:
+        self._audio.append(event.delta)
+
+    def _on_transcript(self, event: ResponseAudioTranscriptDeltaEvent, seq: int | None) -> None:
+        if self._transcript is None:
+            self._transcript = TextBuffer()
+        self._transcript.add(event.delta, seq)
+
+    def _on_quiet(self, event: Any, seq: int | None) -> None:
+        pass
+
+    def _on_side(self, event: Any, seq: int | None) -> None:
+        self._side.append(event)
+
+    def _on_unknown(self, index: int, event: Any) -> None:
+        raw = event.to_dict()
+        self._unknown.append(raw)
+        error = UpstreamError.from_payload(raw.get("error"), "error event")
+        if error is not None:
+            self._error_event = error
+        self._log.add(
+            f"events[{index}] {event.type}",
+            "kept",
+            "an event type wireshift does not know; kept in unknown_events"
+            + ("; its error is recorded as the stream's error" if error else ""),
+            "unknown_event",
+        )
+
+    # --- building -----------------------------------------------------------------------
+
+    def snapshot(self) -> Response:
+        """The response as received so far (no notes taken, no status settled)."""
+        return self._build(None)
+
+    def finish(self) -> AccumulatedResponse:
+        """End the stream: decode what the SSE decoder still holds, settle the terminal state
+        and return the result. With ``strict=True``, raise as :meth:`raise_for_error` does."""
+        for name, payload in self._reader.close():
+            if isinstance(payload, DoneMarker):
+                self._done_marker = True
+            else:
+                self.feed_payload(name, payload)
+        # The build adds its own notes: work on a copy so that finish() can be called again.
+        build_log = self._log.copy()
+        response = self._build(build_log)
+        error, truncated = self._settle(response, build_log)
+        transcript = self._transcript.joined() if self._transcript is not None else None
+        result = AccumulatedResponse(
+            response=response,
+            notes=build_log.notes(),
+            error=error,
+            truncated=truncated,
+            unknown_events=list(self._unknown),
+            side_events=list(self._side),
+            audio=list(self._audio),
+            audio_transcript=transcript,
+        )
+        if self.strict:
+            result.raise_for_error()
+        return result
+
+    def _build(self, log: NoteLog | None) -> Response:
+        """The response so far; with a log (when finishing), items never finished get a
+        settled status and every repair is noted."""
+        settled = "completed" if self._terminal == "response.completed" else "incomplete"
+        items: list[Item] = []
+        for position, state in enumerate(sorted(self._items, key=_position)):
+            where = f"output[{position}]"
+            body = item_body(state, where, log)
+            if log is not None and state.done is None and has_status(body.get("type")):
+                body["status"] = settled
+                log.add(
+                    where,
+                    "changed",
+                    f"no output_item.done for this item; status set to {settled!r}",
+                    "item_not_done",
+                )
+            item = _parse_item(body, where, log)
+            if item is None:  # pragma: no cover - every field of an item can be emptied
+                continue
+            items.append(item)
+        output = merge_output(items, self._terminal_output, self._terminal or "", log)
+        # Each field comes from a validated event, so together they validate too.
+        response = Response.parse(self._base)
+        response.output = output
+        return response
+
+    def _settle(self, response: Response, log: NoteLog) -> tuple[UpstreamError | None, bool]:
+        """Set the final status and error; say the stream's error and whether it was cut."""
+        terminal = self._terminal
+        error = self._error_event
+        truncated = False
+        if terminal is not None:
+            status = _TERMINAL_STATUS[terminal]
+            if response.status not in (None, status, "in_progress", "queued"):
+                log.add(
+                    f"{terminal}.response.status",
+                    "changed",
+                    f"the response said status {response.status!r}; the event says {status!r}",
+                    "status_mismatch",
+                )
+            response.status = status
+            if terminal == "response.failed":
+                error = self._failure(response, log)
+        elif error is not None:
+            response.status = "failed"
+            self._fill_error(response, error, log)
+            log.add(
+                "events",
+                "changed",
+                "the stream ended after an error event, without response.failed; "
+                "status set to 'failed'",
+                "error_without_terminal",
+            )
+        else:
+            truncated = True
+            response.status = "incomplete"
+            ended = " after [DONE]" if self._done_marker else ""
+            log.add(
+                "events",
+                "truncated",
+                f"the stream ended{ended} without a terminal event (response.completed, "
+                f".failed or .incomplete); everything received is kept, status 'incomplete'",
+                "stream_truncated",
+                {"events": self._count},
+            )
+        if self._disorder:
+            log.add(
+                "events",
+                "repaired",
+                f"{self._disorder} events arrived out of sequence_number order; "
+                "their text was joined in sequence order",
+                "sequence_disorder",
+            )
+        if self._seen:
+            expected = self._seq_max - min(self._seen) + 1
+            gaps = expected - len(self._seen)
+            if gaps > 0:
+                log.add(
+                    "events",
+                    "kept",
+                    f"{gaps} sequence numbers never arrived (events may be missing)",
+                    "sequence_gap",
+                    {"missing": gaps},
+                )
+        return error, truncated
+
+    def _failure(self, response: Response, log: NoteLog) -> UpstreamError:
+        own = UpstreamError.from_payload(response.error, "response.error")
+        if own is not None:
+            return own
+        found = self._top_error or self._error_event
+        if found is None:
+            found = UpstreamError(None, source="response.failed")
+            log.add(
+                "response.failed",
+                "kept",
+                "the response failed without saying why (no error anywhere in the stream)",
+                "failed_without_error",
+            )
+            return found
+        self._fill_error(response, found, log)
+        return found
+
+    @staticmethod
+    def _fill_error(response: Response, error: UpstreamError, log: NoteLog) -> None:
+        response.error = ResponseError.parse(error.to_response_error())
+        where = (
+            "the failed event's top-level error"
+            if error.source == "event.error"
+            else "the error event before it"
+        )
+        log.add(
+            "response.error",
+            "repaired",
+            f"response.error was null; filled from {where}",
+            "error_filled",
+            {"source": error.source},
+        )
+
+
+def _position(state: ItemState) -> tuple[int, int]:
+    return (state.index if state.index is not None else state.order, state.order)
+
+
+def _parse_item(body: dict[str, Any], where: str, log: NoteLog | None) -> Item | None:
+    try:
+        return parse_item(body)
+    except PayloadError:
+        pass
+    item, changes = fold(parse_item, body)
+    if log is not None and item is not None:
+        log.add(
+            where,
+            "repaired",
+            "the item lacked what its type requires; filled: "
+            + "; ".join(f"{c['path']} {c['change']}" for c in changes),
+            "item_drift",
+            {"changes": changes, "item": body},
+        )
+    return item
+
+
+_Handler = Callable[[ResponsesAccumulator, Any, "int | None"], None]
+
+_HANDLERS: dict[type[Any], _Handler] = {
+    ResponseQueuedEvent: ResponsesAccumulator._on_lifecycle,
+    ResponseCreatedEvent: ResponsesAccumulator._on_lifecycle,
+    ResponseInProgressEvent: ResponsesAccumulator._on_lifecycle,
+    ResponseCompletedEvent: ResponsesAccumulator._on_lifecycle,
+    ResponseFailedEvent: ResponsesAccumulator._on_lifecycle,
+    ResponseIncompleteEvent: ResponsesAccumulator._on_lifecycle,
+    ResponseErrorEvent: ResponsesAccumulator._on_error,
+    ResponseOutputItemAddedEvent: ResponsesAccumulator._on_item_added,
+    ResponseOutputItemDoneEvent: ResponsesAccumulator._on_item_done,
+    ResponseContentPartAddedEvent: ResponsesAccumulator._on_part_added,
+    ResponseContentPartDoneEvent: ResponsesAccumulator._on_part_done,
+    ResponseOutputTextAnnotationAddedEvent: ResponsesAccumulator._on_annotation,
+    ResponseReasoningSummaryPartAddedEvent: ResponsesAccumulator._on_summary_part,
+    ResponseReasoningSummaryPartDoneEvent: ResponsesAccumulator._on_summary_part,
+    ResponseReasoningSummaryTextDeltaEvent: ResponsesAccumulator._on_summary_delta,
+    ResponseReasoningSummaryTextDoneEvent: ResponsesAccumulator._on_summary_done,
+    ResponseImageGenCallPartialImageEvent: ResponsesAccumulator._on_partial_image,
+    ResponseShellCallCommandAddedStreamingEvent: ResponsesAccumulator._on_command,
+    ResponseShellCallCommandDeltaStreamingEvent: ResponsesAccumulator._on_command,
+    ResponseShellCallCommandDoneStreamingEvent: ResponsesAccumulator._on_command,
+    ResponseShellCallOutputContentDeltaStreamingEvent: ResponsesAccumulator._on_shell_output,
+    ResponseShellCallOutputContentDoneStreamingEvent: ResponsesAccumulator._on_shell_output,
+    ResponseAudioDeltaEvent: ResponsesAccumulator._on_audio,
+    ResponseAudioTranscriptDeltaEvent: ResponsesAccumulator._on_transcript,
+    ResponseKeepaliveEvent: ResponsesAccumulator._on_quiet,
+    ResponseAudioDoneEvent: ResponsesAccumulator._on_quiet,
+    ResponseAudioTranscriptDoneEvent: ResponsesAccumulator._on_quiet,
+    CodexRateLimitsEvent: ResponsesAccumulator._on_side,
+    **dict.fromkeys(_PART_DELTAS, ResponsesAccumulator._on_part_delta),
+    ResponseTextDeltaEvent: ResponsesAccumulator._on_text_delta,
+    **dict.fromkeys(_PART_DONES, ResponsesAccumulator._on_part_text_done),
+    **dict.fromkeys(_FIELD_DELTAS, ResponsesAccumulator._on_field_delta),
+    **dict.fromkeys(_FIELD_DONES, ResponsesAccumulator._on_field_done),
+    **dict.fromkeys(_PROGRESS, ResponsesAccumulator._on_progress),
+}
+
+_EVENT_MODELS = frozenset({*_HANDLERS, UnknownResponseEvent})

@@ -1,0 +1,78 @@
+"""Text that arrives in deltas: appended as it comes, joined once when read.
+
+Each piece remembers its event's ``sequence_number``. Pieces are joined in arrival order unless
+the numbers say they arrived out of order; then they are joined in sequence order (a piece
+without a number stays after every numbered piece that arrived before it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["TextBuffer", "pick_text"]
+
+
+class TextBuffer:
+    """The pieces of one text, and the full text a ``.done`` event gave for it, if any."""
+
+    __slots__ = ("_last", "chunks", "disordered", "done", "seqs", "start")
+
+    def __init__(self) -> None:
+        self.chunks: list[str] = []
+        self.seqs: list[int | None] = []
+        self._last = -1
+        self.disordered = False
+        # The text an `.added` event announced, and the full text a `.done` event gave.
+        self.start: str | None = None
+        self.done: str | None = None
+
+    def add(self, piece: str, seq: int | None) -> None:
+        self.chunks.append(piece)
+        self.seqs.append(seq)
+        if seq is not None:
+            if seq < self._last:
+                self.disordered = True
+            else:
+                self._last = seq
+
+    def joined(self) -> str | None:
+        """The pieces joined, ``None`` when none came."""
+        if not self.chunks:
+            return None
+        if not self.disordered:
+            return "".join(self.chunks)
+        keys: list[int] = []
+        highest = -1
+        for seq in self.seqs:
+            if seq is not None and seq > highest:
+                highest = seq
+            keys.append(highest if seq is None else seq)
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        return "".join([self.chunks[i] for i in order])
+
+
+def pick_text(
+    candidates: Sequence[tuple[str, str | None]], pieces: Sequence[str] = ()
+) -> tuple[str | None, bool]:
+    """The most complete of several versions of one text, and whether they disagreed.
+
+    ``candidates`` are ``(source, text)`` pairs in rising authority (deltas first, the done
+    item last). The longest text wins; between texts of equal length, the later source.
+    Absent (``None``) and empty versions do not count as disagreeing. ``pieces`` are the
+    deltas received: when the winner lacks one of them, the deltas joined win instead, so that
+    no received delta is ever lost.
+    """
+    best: str | None = None
+    disagree = False
+    for _source, text in candidates:
+        if text is None:
+            continue
+        if best is None or len(text) >= len(best):
+            if best and text != best:
+                disagree = True
+            best = text
+        elif text and text != best:
+            disagree = True
+    if disagree and pieces and best is not None and any(piece not in best for piece in pieces):
+        best = "".join(pieces)
+    return best, disagree

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from wireshift import UpstreamError
 from wireshift.responses._response import Response
 from wireshift.translate._response_body import translate_response
 from wireshift.translate._stream_api import translate_stream
-from wireshift.translate._stream_to_chat import UpstreamError
 
 DATA = Path(__file__).parent / "data" / "streams"
 

@@ -19,6 +19,7 @@ _STATUS_BY_CODE = {
     "invalid_prompt": 400,
     "invalid_request_error": 400,
     "invalid_api_key": 401,
+    "authentication_error": 401,
     "permission_denied": 403,
     "not_found": 404,
     "model_not_found": 404,

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from .._model import JSONInput
 from .._profiles import Profile, get_profile
 from .._toolnames import ToolNameMap
+from .._upstream import UpstreamError
 from ..chat._completion import (
     ChatCompletion,
     ChatCompletionChunk,
@@ -24,7 +25,7 @@ from ..chat._completion import (
 from ..responses._content import OutputText, Refusal
 from ..responses._items import CustomToolCall, FunctionCall, Message, ReasoningItem
 from ..responses._response import Response
-from ._stream_to_chat import UpstreamError, chat_finish_reason, responses_usage_to_chat
+from ._stream_to_chat import chat_finish_reason, responses_usage_to_chat
 from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
 
 __all__ = ["chat_completion_to_response", "response_to_chat_completion", "translate_response"]

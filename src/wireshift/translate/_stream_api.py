@@ -27,19 +27,20 @@ import pydantic_core
 from pydantic import BaseModel
 
 from .._profiles import Profile, get_profile
-from .._sse import DONE, SSEComment, SSEDecoder, encode_sse
+from .._sse import DONE, SSEComment, SSEDecoder
 from .._toolnames import ToolNameMap
-from ._stream_to_chat import ResponsesToChatStream, UpstreamError
+from .._upstream import UpstreamError
+from ._stream_to_chat import ResponsesToChatStream
 from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
 
 __all__ = ["atranslate_stream", "translate_stream"]
 
 Target = Literal["responses", "chat"]
-_RAW = (bytes, bytearray, memoryview)
+_TEXT_OR_RAW = (str, bytes, bytearray, memoryview)
 
 
 class _Pipeline:
-    """Decodes whatever comes in into payloads, translates them, and encodes on request."""
+    """Decodes whatever comes in into payloads and translates them; the translators encode."""
 
     def __init__(
         self,
@@ -63,18 +64,19 @@ class _Pipeline:
                 profile=get_profile(profile),
                 reasoning=reasoning,
                 response=response,
+                encode=encode,
             )
         else:
             self.translator = ResponsesToChatStream(
-                tool_names=tool_names, profile=profile, include_usage=include_usage
+                tool_names=tool_names, profile=profile, include_usage=include_usage, encode=encode
             )
 
     def feed(self, item: Any) -> list[Any]:
-        if isinstance(item, (str, *_RAW)):
+        if isinstance(item, _TEXT_OR_RAW):
             out: list[Any] = []
             for event in self.decoder.feed(item):
                 if not isinstance(event, SSEComment):
-                    out.extend(self._payload(event.data))
+                    out += self._payload(event.data)
             return out
         if isinstance(item, SSEComment):
             return []
@@ -90,38 +92,39 @@ class _Pipeline:
         for event in self.decoder.close():
             if not isinstance(event, SSEComment):
                 out.extend(self._payload(event.data))
-        return out + self._guard(self.translator.close)
+        if not self.encode:
+            return out + self.translator.close()
+        try:
+            return out + self.translator.close()
+        except UpstreamError as error:
+            return [*out, _error_event(error)]
 
     def _payload(self, data: str) -> list[Any]:
-        if not data.strip():
+        text = data.strip()
+        if not text:
             return []
-        if data.strip() == "[DONE]":
+        if text == "[DONE]":
             if isinstance(self.translator, ChatToResponsesStream):
                 self.translator.mark_done()
             return []
-        return self._translate(data)
+        if not self.encode:
+            return self.translator._feed_text(data)
+        try:
+            return self.translator._feed_text(data)
+        except UpstreamError as error:
+            return [_error_event(error)]
 
     def _translate(self, payload: Any) -> list[Any]:
         if isinstance(payload, Mapping) and self.to == "responses":
             from ..chat._completion import ChatCompletionChunk
 
             payload = ChatCompletionChunk.parse(payload)
-        return self._guard(lambda: self.translator.feed(payload))
-
-    def _guard(self, step: Any) -> list[Any]:
         if not self.encode:
-            result: list[Any] = step()
-            return result
+            return self.translator.feed(payload)
         try:
-            events: list[Any] = step()
+            return self.translator.feed(payload)
         except UpstreamError as error:
-            return [b"data: " + pydantic_core.to_json(error.to_body()) + b"\n\n"]
-        return [self._encode(e) for e in events]
-
-    def _encode(self, event: Any) -> bytes:
-        if self.to == "chat":
-            return encode_sse(event, event="")
-        return encode_sse(event)
+            return [_error_event(error)]
 
     def tail(self) -> list[bytes]:
         """What follows the last event when encoding: ``[DONE]`` for chat targets."""
@@ -129,6 +132,11 @@ class _Pipeline:
             return []
         finished = getattr(self.translator, "final", None)
         return [DONE] if finished is not None and finished.status != "failed" else []
+
+
+def _error_event(error: UpstreamError) -> bytes:
+    # With headers sent, the error goes out as a last data event (see the module docstring).
+    return b"data: " + pydantic_core.to_json(error.to_body()) + b"\n\n"
 
 
 def translate_stream(

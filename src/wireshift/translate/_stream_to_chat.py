@@ -10,17 +10,23 @@ Failures do not become chunks: ``response.failed`` and ``error`` events raise
 :class:`UpstreamError`, carrying the HTTP status, code and message a gateway should answer with
 (the real message, wherever the event put it). ``response.incomplete`` is not an error in chat
 terms: it ends the stream with ``finish_reason: "length"`` or ``"content_filter"``.
+
+Speed: delta events given as JSON text are read as dicts, not validated into models, and with
+``encode=True`` their chunks are written from byte templates cut out of the encoded models
+(see ``_fast``). Every other event goes through the models; both ways give the same bytes
+(tests/test_translate_stream_fast.py).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
-from .._errors import WireshiftError
 from .._profiles import Profile, get_profile
+from .._sse import encode_sse
 from .._toolnames import ToolNameMap
+from .._upstream import UpstreamError
 from ..chat._completion import (
     ChatCompletionChunk,
     ChatCompletionTokensDetails,
@@ -31,55 +37,26 @@ from ..chat._completion import (
     FunctionCallDelta,
     ToolCallDelta,
 )
-from ..responses._events import ResponseErrorEvent, parse_response_event
+from ..responses._events import (
+    ResponseCustomToolCallInputDeltaEvent,
+    ResponseErrorEvent,
+    ResponseFunctionCallArgumentsDeltaEvent,
+    ResponseReasoningDeltaEvent,
+    ResponseReasoningSummaryTextDeltaEvent,
+    ResponseReasoningTextDeltaEvent,
+    ResponseTextDeltaEvent,
+    parse_response_event,
+)
 from ..responses._response import Response, ResponseUsage
+from ._fast import EventTemplate, conforms, construct, field_types, loads_object
 
 __all__ = [
     "ResponsesToChatStream",
-    "UpstreamError",
     "chat_finish_reason",
     "error_from_event",
     "responses_to_chat_chunks",
     "responses_usage_to_chat",
 ]
-
-# Error codes and the HTTP status a gateway answers with; anything else is a bad gateway.
-_STATUS_BY_CODE = {
-    "rate_limit_exceeded": 429,
-    "insufficient_quota": 429,
-    "invalid_request_error": 400,
-    "invalid_prompt": 400,
-    "context_length_exceeded": 400,
-    "invalid_api_key": 401,
-    "authentication_error": 401,
-    "permission_denied": 403,
-    "not_found": 404,
-    "model_not_found": 404,
-    "server_error": 502,
-    "server_is_overloaded": 503,
-}
-
-
-class UpstreamError(WireshiftError):
-    """The upstream ended the response with an error.
-
-    ``status`` is the HTTP status to answer with (the event's own ``status`` when it has one,
-    else one chosen from ``code``, else 502); :meth:`to_body` is the Chat-style error body.
-    """
-
-    def __init__(
-        self, message: str, *, code: str | None = None, status: int | None = None, event: Any = None
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.status = status or _STATUS_BY_CODE.get(code or "", 502)
-        self.event = event
-
-    def to_body(self) -> dict[str, Any]:
-        """``{"error": {"message", "type", "code"}}``, what Chat clients expect."""
-        kind = "invalid_request_error" if 400 <= self.status < 500 else "server_error"
-        return {"error": {"message": self.message, "type": kind, "code": self.code}}
 
 
 def responses_usage_to_chat(usage: ResponseUsage) -> ChatCompletionUsage:
@@ -119,6 +96,7 @@ def error_from_event(event: Any) -> UpstreamError:
             event.error_message or "the upstream reported an error",
             code=event.error_code,
             status=event.status,
+            source="error event",
             event=event,
         )
     response: Response | None = getattr(event, "response", None)
@@ -127,7 +105,10 @@ def error_from_event(event: Any) -> UpstreamError:
     message: str | None = (error.message if error else None) or getattr(top, "message", None)
     code: str | None = (error.code if error else None) or getattr(top, "code", None)
     return UpstreamError(
-        message or "the upstream response failed without a message", code=code, event=event
+        message or "the upstream response failed without a message",
+        code=code,
+        source="response.error" if error and error.message else "event.error",
+        event=event,
     )
 
 
@@ -135,8 +116,12 @@ class ResponsesToChatStream:
     """Translates one Responses stream into ``ChatCompletionChunk`` models.
 
     ``tool_names`` flattens namespaced calls back into the chat names the client knows;
-    ``profile.reasoning_reply_fields[0]`` names the delta field reasoning goes to.
+    ``profile.reasoning_reply_fields[0]`` names the delta field reasoning goes to. With
+    ``encode=True`` the chunks come out as SSE bytes (``data:`` lines), ready to send.
     """
+
+    # Off, every event is read and every chunk written through the models (tests compare).
+    _fast: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -144,47 +129,118 @@ class ResponsesToChatStream:
         tool_names: ToolNameMap | None = None,
         profile: str | Profile | None = None,
         include_usage: bool = True,
+        encode: bool = False,
     ) -> None:
         self.profile = get_profile(profile)
         self.tool_names = tool_names
         self.include_usage = include_usage
+        self.encode = encode
         fields = self.profile.reasoning_reply_fields
         self._reasoning_field = fields[0] if fields else "reasoning_content"
         self._id = "chatcmpl-0"
         self._model: str | None = None
         self._created = 0
-        # Tool calls by item id (and output index): (chat index, custom?, argument text sent).
+        # Tool calls by item id (and output index): [chat index, custom?, argument pieces sent].
         self._calls: dict[str, list[Any]] = {}
         self._by_output: dict[int, str] = {}
         self._summary_index = (-1, -1)
         self._finished = False
         self.final: Response | None = None
+        self._write_fast = self._fast and encode
+        # The SSE bytes of the chunks written most, by delta field (or tool-call index); they
+        # hold the chunk id, model and time, so a new response.created clears them.
+        self._templates: dict[Any, EventTemplate | None] = {}
+        self._last_event: dict[str, Any] | None = None
 
     def _chunk(
         self, delta: ChunkDelta | None, finish_reason: str | None = None
     ) -> ChatCompletionChunk:
-        choice = ChunkChoice.model_construct(
-            index=0, delta=delta or ChunkDelta.model_construct(), finish_reason=finish_reason
+        choice = construct(
+            ChunkChoice,
+            {
+                "index": 0,
+                "delta": delta or construct(ChunkDelta, {}),
+                "finish_reason": finish_reason,
+            },
         )
-        return ChatCompletionChunk.model_construct(
-            id=self._id,
-            object="chat.completion.chunk",
-            created=self._created,
-            model=self._model or "",
-            choices=[choice],
+        chunk: ChatCompletionChunk = construct(
+            ChatCompletionChunk,
+            {
+                "id": self._id,
+                "object": "chat.completion.chunk",
+                "created": self._created,
+                "model": self._model or "",
+                "choices": [choice],
+            },
         )
+        return chunk
 
-    def feed(self, event: Any) -> list[ChatCompletionChunk]:
-        """Take one event (a model, mapping or JSON text) and return the chunks it gives."""
+    def feed(self, event: Any) -> list[Any]:
+        """Take one event (a model, mapping or JSON text) and return the chunks it gives
+        (models, or SSE bytes with ``encode=True``)."""
+        if type(event) is str:
+            return self._feed_text(event)
         if self._finished:
             return []
         if not hasattr(event, "type") or isinstance(event, (str, bytes, dict)):
             event = parse_response_event(event)
         kind: str = event.type
         handler = _HANDLERS.get(kind)
-        return handler(self, event) if handler is not None else []
+        chunks: list[Any] = handler(self, event) if handler is not None else []
+        return self._out(chunks)
 
-    def close(self) -> list[ChatCompletionChunk]:
+    def _feed_text(self, data: str) -> list[Any]:
+        """:meth:`feed` for the JSON text of an event."""
+        if self._finished:
+            return []
+        if self._fast:
+            fast = self._feed_fast(data)
+            if fast is not None:
+                return fast
+        event = parse_response_event(data)
+        handler = _HANDLERS.get(event.type)
+        return self._out(handler(self, event) if handler is not None else [])
+
+    def _out(self, chunks: list[Any]) -> list[Any]:
+        if not self.encode:
+            return chunks
+        return [c if type(c) is bytes else encode_sse(c, event="") for c in chunks]
+
+    def _feed_fast(self, data: str) -> list[Any] | None:
+        """Read a delta event as a dict, with the same outcome as the model; ``None`` leaves
+        the event to the model."""
+        event = loads_object(data)
+        if event is None:
+            return None
+        kind = event.get("type")
+        if type(kind) is not str:
+            return None
+        read = _FAST_EVENTS.get(kind)
+        if read is None:
+            return None
+        types, what = read
+        # What changes from one delta to the next is checked here; the rest, when equal to
+        # the last event read fast, needs no new check.
+        delta = event.pop("delta", None)
+        if (
+            type(delta) is not str
+            or type(event.pop("sequence_number", None)) not in _INT_OR_NONE
+            or type(event.pop("obfuscation", None)) not in _STR_OR_NONE
+        ):
+            return None
+        if event != self._last_event:
+            if event.get("logprobs") or not conforms(event, types):
+                return None
+            self._last_event = event
+        if what == "text":
+            chunks = self._text(delta)
+        elif what == "reasoning":
+            chunks = self._reasoning(delta, event.get("output_index"), event.get("summary_index"))
+        else:
+            chunks = self._args_delta(event.get("item_id"), event.get("output_index"), delta)
+        return self._out(chunks)
+
+    def close(self) -> list[Any]:
         """End of input; a stream without its terminal event raises :class:`UpstreamError`."""
         if self._finished:
             return []
@@ -193,93 +249,134 @@ class ResponsesToChatStream:
             "the upstream stream ended before response.completed", code="stream_interrupted"
         )
 
+    # --- chunks ---------------------------------------------------------------------------
+
+    def _text_chunk(self, field: str, text: str) -> Any:
+        """A chunk whose delta has one text field: its bytes when encoding, else the model."""
+        if self._write_fast:
+            template = self._templates.get(field, _ABSENT)
+            if template is _ABSENT:
+                template = self._templates[field] = EventTemplate.of(
+                    self._text_model(field, EventTemplate.TEXT), event=""
+                )
+            if template is not None:
+                return template.fill(text)
+        return self._text_model(field, text)
+
+    def _text_model(self, field: str, text: str) -> ChatCompletionChunk:
+        if field in ChunkDelta.model_fields:
+            return self._chunk(construct(ChunkDelta, {field: text}))
+        fields: dict[str, Any] = {field: text}  # a profile's own field: an extra one
+        return self._chunk(ChunkDelta.model_construct(**fields))
+
+    def _args_chunk(self, state: list[Any], text: str) -> Any:
+        state[2].append(text)
+        index: int = state[0]
+        if self._write_fast:
+            key = ("args", index)
+            template = self._templates.get(key, _ABSENT)
+            if template is _ABSENT:
+                template = self._templates[key] = EventTemplate.of(
+                    self._args_model(index, EventTemplate.TEXT), event=""
+                )
+            if template is not None:
+                return template.fill(text)
+        return self._args_model(index, text)
+
+    def _args_model(self, index: int, text: str) -> ChatCompletionChunk:
+        tool = construct(
+            ToolCallDelta,
+            {"index": index, "function": construct(FunctionCallDelta, {"arguments": text})},
+        )
+        return self._chunk(construct(ChunkDelta, {"tool_calls": [tool]}))
+
     # --- handlers ---------------------------------------------------------------------
 
-    def _on_created(self, event: Any) -> list[ChatCompletionChunk]:
+    def _on_created(self, event: Any) -> list[Any]:
         response: Response = event.response
         if response.id:
             self._id = "chatcmpl-" + response.id.removeprefix("resp_")
         self._model = response.model
         if response.created_at is not None:
             self._created = int(response.created_at)
-        return [self._chunk(ChunkDelta.model_construct(role="assistant", content=""))]
+        self._templates = {}
+        return [self._chunk(construct(ChunkDelta, {"role": "assistant", "content": ""}))]
 
-    def _on_text(self, event: Any) -> list[ChatCompletionChunk]:
-        if not event.delta:
+    def _on_text(self, event: Any) -> list[Any]:
+        return self._text(event.delta)
+
+    def _text(self, delta: str) -> list[Any]:
+        if not delta:
             return []
-        return [self._chunk(ChunkDelta.model_construct(content=event.delta))]
+        return [self._text_chunk("content", delta)]
 
-    def _on_refusal(self, event: Any) -> list[ChatCompletionChunk]:
-        return [self._chunk(ChunkDelta.model_construct(refusal=event.delta))]
+    def _on_refusal(self, event: Any) -> list[Any]:
+        return [self._chunk(construct(ChunkDelta, {"refusal": event.delta}))]
 
-    def _on_reasoning(self, event: Any) -> list[ChatCompletionChunk]:
-        text: str = event.delta
-        index = getattr(event, "summary_index", None)
+    def _on_reasoning(self, event: Any) -> list[Any]:
+        return self._reasoning(
+            event.delta, event.output_index, getattr(event, "summary_index", None)
+        )
+
+    def _reasoning(self, text: str, output_index: int | None, index: Any) -> list[Any]:
         if index is not None:
             # A new summary part reads as a new paragraph.
-            key = (event.output_index or 0, index)
+            key = (output_index or 0, index)
             if key != self._summary_index:
                 if self._summary_index[0] == key[0] and index > 0:
                     text = "\n\n" + text
                 self._summary_index = key
         if not text:
             return []
-        fields: dict[str, Any] = {self._reasoning_field: text}
-        return [self._chunk(ChunkDelta.model_construct(**fields))]
+        return [self._text_chunk(self._reasoning_field, text)]
 
-    def _on_item_added(self, event: Any) -> list[ChatCompletionChunk]:
+    def _on_item_added(self, event: Any) -> list[Any]:
         item = event.item
         if item.type not in ("function_call", "custom_tool_call"):
             return []
         return self._start_call(event.output_index, item)
 
-    def _start_call(self, output_index: int | None, item: Any) -> list[ChatCompletionChunk]:
+    def _start_call(self, output_index: int | None, item: Any) -> list[Any]:
         key = item.id or f"@{output_index}"
         custom = item.type == "custom_tool_call"
         name = item.name
         if self.tool_names is not None:
             name = self.tool_names.chat_name(name, getattr(item, "namespace", None))
         index = len(self._calls)
-        state = [index, custom, ""]
-        self._calls[key] = state
+        opening = '{"input": "' if custom else ""
+        self._calls[key] = [index, custom, [opening]]
         if output_index is not None:
             self._by_output[output_index] = key
-        opening = '{"input": "' if custom else ""
-        state[2] = opening
         tool = ToolCallDelta.model_construct(
             index=index,
             id=item.call_id or key,
             type="function",
             function=FunctionCallDelta.model_construct(name=name, arguments=opening),
         )
-        return [self._chunk(ChunkDelta.model_construct(tool_calls=[tool]))]
+        return [self._chunk(construct(ChunkDelta, {"tool_calls": [tool]}))]
 
-    def _find_call(self, event: Any) -> list[Any] | None:
-        state = self._calls.get(event.item_id) if event.item_id else None
-        if state is None and event.output_index is not None:
-            key = self._by_output.get(event.output_index)
+    def _find_call(self, item_id: str | None, output_index: int | None) -> list[Any] | None:
+        state = self._calls.get(item_id) if item_id else None
+        if state is None and output_index is not None:
+            key = self._by_output.get(output_index)
             state = self._calls.get(key) if key is not None else None
         return state
 
-    def _args_chunk(self, state: list[Any], text: str) -> ChatCompletionChunk:
-        state[2] += text
-        tool = ToolCallDelta.model_construct(
-            index=state[0], function=FunctionCallDelta.model_construct(arguments=text)
-        )
-        return self._chunk(ChunkDelta.model_construct(tool_calls=[tool]))
+    def _on_args_delta(self, event: Any) -> list[Any]:
+        return self._args_delta(event.item_id, event.output_index, event.delta)
 
-    def _on_args_delta(self, event: Any) -> list[ChatCompletionChunk]:
-        state = self._find_call(event)
-        if state is None or not event.delta:
+    def _args_delta(self, item_id: str | None, output_index: int | None, delta: str) -> list[Any]:
+        state = self._find_call(item_id, output_index)
+        if state is None or not delta:
             return []
-        text = json.dumps(event.delta)[1:-1] if state[1] else event.delta
+        text = json.dumps(delta)[1:-1] if state[1] else delta
         return [self._args_chunk(state, text)]
 
-    def _on_item_done(self, event: Any) -> list[ChatCompletionChunk]:
+    def _on_item_done(self, event: Any) -> list[Any]:
         item = event.item
         if item.type not in ("function_call", "custom_tool_call"):
             return []
-        out: list[ChatCompletionChunk] = []
+        out: list[Any] = []
         key = item.id or f"@{event.output_index}"
         state = self._calls.get(key)
         if state is None:
@@ -293,12 +390,13 @@ class ResponsesToChatStream:
             state = self._calls[item.id or f"@{event.output_index}"]
         full = '{"input": ' + json.dumps(item.input) + "}" if state[1] else item.arguments
         # Send only what the deltas did not: arguments are never sent twice.
-        sent: str = state[2]
+        sent = "".join(state[2])
+        state[2] = [sent]
         if full.startswith(sent) and len(full) > len(sent):
             out.append(self._args_chunk(state, full[len(sent) :]))
         return out
 
-    def _on_terminal(self, event: Any) -> list[ChatCompletionChunk]:
+    def _on_terminal(self, event: Any) -> list[Any]:
         self._finished = True
         response: Response = event.response
         self.final = response
@@ -307,7 +405,7 @@ class ResponsesToChatStream:
         reason = chat_finish_reason(response, called_tools=bool(self._calls))
         if event.type == "response.incomplete" and response.incomplete_details is None:
             reason = "length"
-        out = [self._chunk(None, reason)]
+        out: list[Any] = [self._chunk(None, reason)]
         if self.include_usage and response.usage is not None:
             out.append(
                 ChatCompletionChunk.model_construct(
@@ -321,7 +419,7 @@ class ResponsesToChatStream:
             )
         return out
 
-    def _on_error(self, event: Any) -> list[ChatCompletionChunk]:
+    def _on_error(self, event: Any) -> list[Any]:
         self._finished = True
         raise error_from_event(event)
 
@@ -342,6 +440,38 @@ _HANDLERS: dict[str, Any] = {
     "response.failed": ResponsesToChatStream._on_terminal,
     "error": ResponsesToChatStream._on_error,
 }
+
+
+def _event_types(cls: type[Any]) -> dict[str, tuple[type[Any], ...]]:
+    # The type tag was matched already; logprobs are read only when empty.
+    types: dict[str, tuple[type[Any], ...]] = {**field_types(cls), "type": (str,)}
+    if "logprobs" in types:
+        types["logprobs"] = (list,)
+    return types
+
+
+# The delta events read fast (see _feed_fast): value types that surely validate, and which
+# handler core takes them.
+_FAST_EVENTS: dict[str, tuple[dict[str, tuple[type[Any], ...]], str]] = {
+    "response.output_text.delta": (_event_types(ResponseTextDeltaEvent), "text"),
+    "response.reasoning_summary_text.delta": (
+        _event_types(ResponseReasoningSummaryTextDeltaEvent),
+        "reasoning",
+    ),
+    "response.reasoning_text.delta": (_event_types(ResponseReasoningTextDeltaEvent), "reasoning"),
+    "response.reasoning.delta": (_event_types(ResponseReasoningDeltaEvent), "reasoning"),
+    "response.function_call_arguments.delta": (
+        _event_types(ResponseFunctionCallArgumentsDeltaEvent),
+        "args",
+    ),
+    "response.custom_tool_call_input.delta": (
+        _event_types(ResponseCustomToolCallInputDeltaEvent),
+        "args",
+    ),
+}
+_ABSENT: Any = object()
+_INT_OR_NONE = (int, type(None))
+_STR_OR_NONE = (str, type(None))
 
 
 def responses_to_chat_chunks(

@@ -2,7 +2,7 @@
 
 Feed it parsed :class:`~wireshift.chat.ChatCompletionChunk` objects (or their JSON text), then
 call :meth:`ChatToResponsesStream.close` at the end of input; each call returns the Responses
-events it completes, built as wireshift event models.
+events it completes, built as wireshift event models (or their SSE bytes, with ``encode=True``).
 
 What it emits, in order: ``response.created`` and ``response.in_progress``; for each output item
 ``response.output_item.added``, its part and delta events, and ``response.output_item.done``
@@ -13,6 +13,11 @@ item and the usage. Sequence numbers count from 0; item ids carry the usual pref
 The stream ends at the end of input, not at ``data: [DONE]``: some providers send usage after
 ``[DONE]``. A stream that ends with neither a ``finish_reason`` nor ``[DONE]`` was cut, and
 ends in ``response.failed``.
+
+Speed: a chunk given as JSON text in the common shape (one choice with plain deltas) is read as
+a dict, not validated into a model, and with ``encode=True`` the delta events are written from
+byte templates cut out of their encoded models (see ``_fast``). Every other chunk goes through
+the models; both ways give the same bytes (tests/test_translate_stream_fast.py).
 """
 
 from __future__ import annotations
@@ -21,15 +26,18 @@ import json
 import secrets
 import time
 from collections.abc import Iterable, Iterator
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from .._profiles import Profile, get_profile
+from .._sse import encode_sse
 from .._toolnames import ToolNameMap
 from ..chat._completion import (
     ChatCompletionChunk,
     ChatCompletionUsage,
     ChatError,
+    ChunkChoice,
     ChunkDelta,
+    FunctionCallDelta,
     ToolCallDelta,
 )
 from ..responses._content import OutputText, ReasoningText, Refusal, SummaryText
@@ -69,6 +77,7 @@ from ..responses._response import (
     ResponseError,
     ResponseUsage,
 )
+from ._fast import EventTemplate, conforms, construct, field_types, loads_object
 
 __all__ = [
     "ChatToResponsesStream",
@@ -91,33 +100,6 @@ _STATUS_CODES = {"429": "rate_limit_exceeded", "400": "invalid_prompt"}
 
 _THINK_OPEN = "<think>"
 _THINK_CLOSE = "</think>"
-
-
-_DEFAULTS: dict[type[Any], tuple[dict[str, Any], dict[str, Any]]] = {}
-_new = object.__new__
-_set = object.__setattr__
-
-
-def _construct(cls: type[Any], fields: dict[str, Any]) -> Any:
-    """``cls.model_construct(**fields)`` at a third of its cost: every value here is built by
-    this module, so neither validation nor construct's per-call default resolution is needed.
-    The fields given are the ones marked set (so ``type`` must be among them)."""
-    known = _DEFAULTS.get(cls)
-    if known is None:
-        plain = {n: f.default for n, f in cls.model_fields.items() if f.default_factory is None}
-        factories = {n: f.default_factory for n, f in cls.model_fields.items() if f.default_factory}
-        known = _DEFAULTS[cls] = (plain, factories)
-    plain, factories = known
-    values = {**plain, **fields}
-    for name, factory in factories.items():
-        if name not in fields:
-            values[name] = factory()
-    made = _new(cls)
-    _set(made, "__dict__", values)
-    _set(made, "__pydantic_fields_set__", set(fields))
-    _set(made, "__pydantic_extra__", {})
-    _set(made, "__pydantic_private__", None)
-    return made
 
 
 def _new_id(prefix: str) -> str:
@@ -195,13 +177,17 @@ class _ThinkSplitter:
 class _TextItem:
     """An open message or reasoning item: its parts as (kind, list of deltas)."""
 
-    __slots__ = ("item_id", "kind", "output_index", "parts")
+    __slots__ = ("deltas", "item_id", "kind", "output_index", "part_kind", "parts", "template")
 
     def __init__(self, kind: str, item_id: str, output_index: int) -> None:
         self.kind = kind  # "message" or "reasoning"
         self.item_id = item_id
         self.output_index = output_index
         self.parts: list[tuple[str, list[str]]] = []
+        # The open part: its kind, its deltas, and its delta event's bytes when encoding.
+        self.part_kind = ""
+        self.deltas: list[str] = []
+        self.template: EventTemplate | None = None
 
 
 class _Call:
@@ -216,6 +202,7 @@ class _Call:
         "name",
         "namespace",
         "output_index",
+        "template",
         "upstream_id",
         "upstream_name",
     )
@@ -231,6 +218,54 @@ class _Call:
         self.args: list[str] = []
         self.added = False
         self.output_index = -1
+        self.template: EventTemplate | None = None
+
+
+_ABSENT: Any = object()
+
+# One tool-call delta as plain values: index, id, whether it has a function, name, arguments.
+_CallDelta = tuple[int | None, str | None, bool, str | None, str | None]
+
+# Value types that surely validate, per key, for the fast reading of chunks (see _feed_fast).
+_CHUNK_TYPES = field_types(ChatCompletionChunk)
+_CHOICE_TYPES = field_types(ChunkChoice)
+_DELTA_TYPES = {
+    **field_types(ChunkDelta),
+    "tool_calls": (type(None), list),
+    "reasoning_details": (type(None), list),
+}
+_TOOL_TYPES = {**field_types(ToolCallDelta), "function": (type(None), dict)}
+_FUNCTION_TYPES = field_types(FunctionCallDelta)
+
+
+def _plain_calls(deltas: list[Any]) -> list[_CallDelta] | None:
+    """Tool-call deltas of a decoded chunk as plain values; ``None`` for any the model would
+    read differently."""
+    calls: list[_CallDelta] = []
+    for delta in deltas:
+        if type(delta) is not dict or not conforms(delta, _TOOL_TYPES):
+            return None
+        fn = delta.get("function")
+        if fn is None:
+            calls.append((delta.get("index"), delta.get("id"), False, None, None))
+        elif conforms(fn, _FUNCTION_TYPES):
+            calls.append(
+                (delta.get("index"), delta.get("id"), True, fn.get("name"), fn.get("arguments"))
+            )
+        else:
+            return None
+    return calls
+
+
+def _model_calls(deltas: Iterable[ToolCallDelta]) -> list[_CallDelta]:
+    calls: list[_CallDelta] = []
+    for delta in deltas:
+        fn = delta.function
+        if fn is None:
+            calls.append((delta.index, delta.id, False, None, None))
+        else:
+            calls.append((delta.index, delta.id, True, fn.name, fn.arguments))
+    return calls
 
 
 class ChatToResponsesStream:
@@ -241,7 +276,11 @@ class ChatToResponsesStream:
     ``profile`` says where reasoning arrives (``reasoning_reply_fields``, ``think_tags``) and
     which event dialect to write (``dialect``). ``response`` holds fields to echo on every
     response object (``model``, ``tools``, ``instructions``...), e.g. from the request.
+    With ``encode=True`` the events come out as SSE bytes, ready to send.
     """
+
+    # Off, every chunk is read and every event written through the models (tests compare).
+    _fast: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -251,8 +290,10 @@ class ChatToResponsesStream:
         reasoning: ReasoningStyle | None = None,
         response: dict[str, Any] | None = None,
         response_id: str | None = None,
+        encode: bool = False,
     ) -> None:
         self.profile = get_profile(profile)
+        self.encode = encode
         self.tool_names = tool_names
         self.open_responses = self.profile.dialect == "open-responses"
         self.reasoning_style: ReasoningStyle = reasoning or "summary"
@@ -276,19 +317,48 @@ class ChatToResponsesStream:
         self._saw_done = False
         self.final: Response | None = None
         """The response of the terminal event, once the stream has ended."""
+        # The fast reading of chunks reads reasoning fields as dict keys; a field name that is
+        # also a model attribute (``copy``...) reads differently on the model.
+        self._read_fast = self._fast and all(
+            name in ChunkDelta.model_fields or not hasattr(ChunkDelta, name)
+            for name in self._reasoning_fields
+        )
+        self._write_fast = self._fast and encode
+        # The last chunk head (all but choices) and choice (all but delta) read fast: an equal
+        # one needs no new check.
+        self._last_head: dict[str, Any] | None = None
+        self._last_choice: dict[str, Any] | None = None
 
     # --- input ------------------------------------------------------------------------
 
     def feed(self, chunk: ChatCompletionChunk | str | bytes) -> list[Any]:
         """Take one chunk (a model, or the JSON text of a ``data:`` line) and return the
         events it completes. ``"[DONE]"`` marks the upstream's end marker."""
-        if self._finished:
-            return []
         if isinstance(chunk, (str, bytes)):
             if chunk.strip() in ("[DONE]", b"[DONE]"):
-                self._saw_done = True
+                if not self._finished:
+                    self._saw_done = True
+                return []
+            if type(chunk) is str:
+                return self._feed_text(chunk)
+            if self._finished:
                 return []
             chunk = ChatCompletionChunk.parse(chunk)
+        return self._feed_model(chunk)
+
+    def _feed_text(self, data: str) -> list[Any]:
+        """:meth:`feed` for the JSON text of a chunk (not ``[DONE]``)."""
+        if self._finished:
+            return []
+        if self._started and self._read_fast:
+            fast = self._feed_fast(data)
+            if fast is not None:
+                return fast
+        return self._feed_model(ChatCompletionChunk.parse(data))
+
+    def _feed_model(self, chunk: ChatCompletionChunk) -> list[Any]:
+        if self._finished:
+            return []
         out: list[Any] = []
         if not self._started:
             if chunk.model:
@@ -307,6 +377,54 @@ class ChatToResponsesStream:
             self._delta(out, choice.delta)
             if choice.finish_reason:
                 self._finish_reason = choice.finish_reason
+        return out
+
+    def _feed_fast(self, data: str) -> list[Any] | None:
+        """Read the common chunk (one first choice, no ``finish_reason``, ``usage`` or ``error``)
+        as a dict, with the same outcome as the model; ``None`` leaves the chunk to the model."""
+        chunk = loads_object(data)
+        if chunk is None:
+            return None
+        choices = chunk.pop("choices", None)
+        if type(choices) is not list or len(choices) != 1:
+            return None
+        if chunk != self._last_head:
+            if not conforms(chunk, _CHUNK_TYPES):
+                return None
+            self._last_head = chunk
+        choice = choices[0]
+        if type(choice) is not dict:
+            return None
+        delta = choice.pop("delta", _ABSENT)
+        if choice != self._last_choice:
+            if (
+                choice.get("index")
+                or choice.get("finish_reason") is not None
+                or not conforms(choice, _CHOICE_TYPES)
+            ):
+                return None
+            self._last_choice = choice
+        if delta is _ABSENT:
+            return []  # no delta reads as an empty one (Azure's filter-only choices)
+        if type(delta) is not dict or not conforms(delta, _DELTA_TYPES):
+            return None
+        details = delta.get("reasoning_details")  # OpenRouter: objects, on every chunk
+        if details and any(type(detail) is not dict for detail in details):
+            return None
+        reasoning = None
+        for name in self._reasoning_fields:
+            text = delta.get(name)
+            if text and isinstance(text, str):
+                reasoning = text
+                break
+        tool_calls = delta.get("tool_calls")
+        calls = None
+        if tool_calls:
+            calls = _plain_calls(tool_calls)
+            if calls is None:
+                return None
+        out: list[Any] = []
+        self._apply(out, reasoning, delta.get("content"), delta.get("refusal"), calls)
         return out
 
     def mark_done(self) -> None:
@@ -346,10 +464,16 @@ class ChatToResponsesStream:
     # --- lifecycle --------------------------------------------------------------------
 
     def _event(self, cls: type[Any], **fields: Any) -> Any:
-        fields["type"] = cls.model_fields["type"].default
-        fields["sequence_number"] = self._seq
+        """The next event: a model, or its SSE bytes when encoding."""
+        event = self._build(cls, self._seq, fields)
         self._seq += 1
-        return _construct(cls, fields)
+        return encode_sse(event) if self.encode else event
+
+    @staticmethod
+    def _build(cls: type[Any], seq: int, fields: dict[str, Any]) -> Any:
+        fields["type"] = cls.model_fields["type"].default
+        fields["sequence_number"] = seq
+        return construct(cls, fields)
 
     def _response(self, status: str, **fields: Any) -> Response:
         body: dict[str, Any] = {
@@ -397,26 +521,41 @@ class ChatToResponsesStream:
     # --- deltas -----------------------------------------------------------------------
 
     def _delta(self, out: list[Any], delta: ChunkDelta) -> None:
+        reasoning = None
         for name in self._reasoning_fields:
             text = getattr(delta, name, None)
             if text is None and delta.__pydantic_extra__:
                 text = delta.__pydantic_extra__.get(name)
             if text and isinstance(text, str):
-                self._text(out, "reasoning", "reasoning", text)
+                reasoning = text
                 break
-        if delta.content:
+        calls = _model_calls(delta.tool_calls) if delta.tool_calls else None
+        self._apply(out, reasoning, delta.content, delta.refusal, calls)
+
+    def _apply(
+        self,
+        out: list[Any],
+        reasoning: str | None,
+        content: str | None,
+        refusal: str | None,
+        calls: list[_CallDelta] | None,
+    ) -> None:
+        """One chunk's delta, read from the model or from the dict: the events it gives."""
+        if reasoning:
+            self._text(out, "reasoning", "reasoning", reasoning)
+        if content:
             if self._think is not None:
-                for thinking, text in self._think.feed(delta.content):
+                for thinking, text in self._think.feed(content):
                     if thinking:
                         self._text(out, "reasoning", "reasoning", text)
                     else:
                         self._text(out, "message", "output_text", text)
             else:
-                self._text(out, "message", "output_text", delta.content)
-        if delta.refusal:
-            self._text(out, "message", "refusal", delta.refusal)
-        if delta.tool_calls:
-            self._tool_calls(out, delta.tool_calls)
+                self._text(out, "message", "output_text", content)
+        if refusal:
+            self._text(out, "message", "refusal", refusal)
+        if calls:
+            self._tool_calls(out, calls)
 
     def _text(self, out: list[Any], kind: str, part_kind: str, text: str) -> None:
         item = self._open
@@ -424,25 +563,39 @@ class ChatToResponsesStream:
             if item is not None:
                 self._close_text(out, item, "completed")
             item = self._open_text(out, kind)
-        if not item.parts or item.parts[-1][0] != part_kind:
+        if item.part_kind != part_kind:
             self._open_part(out, item, part_kind)
-        item.parts[-1][1].append(text)
-        index = len(item.parts) - 1
-        common = {"item_id": item.item_id, "output_index": item.output_index, "delta": text}
-        if part_kind == "output_text":
-            out.append(
-                self._event(ResponseTextDeltaEvent, content_index=index, logprobs=[], **common)
-            )
-        elif part_kind == "refusal":
-            out.append(self._event(ResponseRefusalDeltaEvent, content_index=index, **common))
-        elif self.reasoning_style == "summary":
-            out.append(
-                self._event(ResponseReasoningSummaryTextDeltaEvent, summary_index=index, **common)
-            )
-        elif self.open_responses:
-            out.append(self._event(ResponseReasoningDeltaEvent, content_index=index, **common))
+        item.deltas.append(text)
+        if item.template is not None:
+            out.append(item.template.fill(text, self._seq))
+            self._seq += 1
         else:
-            out.append(self._event(ResponseReasoningTextDeltaEvent, content_index=index, **common))
+            cls, fields = self._delta_event(item, text)
+            out.append(self._event(cls, **fields))
+
+    def _delta_event(self, item: _TextItem, text: str) -> tuple[type[Any], dict[str, Any]]:
+        """The class and fields of a delta event of the item's open part."""
+        part_kind = item.part_kind
+        index = len(item.parts) - 1
+        fields: dict[str, Any] = {
+            "item_id": item.item_id,
+            "output_index": item.output_index,
+            "delta": text,
+        }
+        if part_kind == "output_text":
+            fields["content_index"] = index
+            fields["logprobs"] = []
+            return ResponseTextDeltaEvent, fields
+        if part_kind == "refusal":
+            fields["content_index"] = index
+            return ResponseRefusalDeltaEvent, fields
+        if self.reasoning_style == "summary":
+            fields["summary_index"] = index
+            return ResponseReasoningSummaryTextDeltaEvent, fields
+        fields["content_index"] = index
+        if self.open_responses:
+            return ResponseReasoningDeltaEvent, fields
+        return ResponseReasoningTextDeltaEvent, fields
 
     def _open_text(self, out: list[Any], kind: str) -> _TextItem:
         index = self._next_index
@@ -473,7 +626,9 @@ class ChatToResponsesStream:
     def _open_part(self, out: list[Any], item: _TextItem, part_kind: str) -> None:
         if item.parts:
             self._close_part(out, item)
-        item.parts.append((part_kind, []))
+        item.part_kind = part_kind
+        item.deltas = []
+        item.parts.append((part_kind, item.deltas))
         index = len(item.parts) - 1
         common = {"item_id": item.item_id, "output_index": item.output_index}
         part = self._empty_part(part_kind)
@@ -487,12 +642,18 @@ class ChatToResponsesStream:
             out.append(
                 self._event(ResponseContentPartAddedEvent, content_index=index, part=part, **common)
             )
+        if self._write_fast:
+            cls, fields = self._delta_event(item, EventTemplate.TEXT)
+            item.template = EventTemplate.of(self._build(cls, EventTemplate.NUMBER, fields))
 
     def _close_part(self, out: list[Any], item: _TextItem) -> Any:
         part_kind, deltas = item.parts[-1]
         text = "".join(deltas)
         # Keep the joined text: the item's done event needs it again.
         item.parts[-1] = (part_kind, [text])
+        item.part_kind = ""
+        item.deltas = []
+        item.template = None
         index = len(item.parts) - 1
         common = {"item_id": item.item_id, "output_index": item.output_index}
         part = self._empty_part(part_kind, text)
@@ -556,56 +717,63 @@ class ChatToResponsesStream:
 
     # --- tool calls -------------------------------------------------------------------
 
-    def _tool_calls(self, out: list[Any], deltas: Iterable[ToolCallDelta]) -> None:
+    def _tool_calls(self, out: list[Any], deltas: list[_CallDelta]) -> None:
         if self._open is not None:
             self._close_text(out, self._open, "completed")
-        for delta in deltas:
-            call = self._call_for(delta)
-            fn = delta.function
-            if fn is None:
+        for index, upstream_id, has_function, name, arguments in deltas:
+            call = self._call_for(index, upstream_id, name)
+            if not has_function:
                 continue
-            if fn.name and not call.upstream_name:
-                call.upstream_name = fn.name
+            if name and not call.upstream_name:
+                call.upstream_name = name
                 self._add_call(out, call)
-            if fn.arguments:
-                call.args.append(fn.arguments)
+            if arguments:
+                call.args.append(arguments)
                 if call.added and not call.custom:
-                    out.append(
-                        self._event(
-                            ResponseFunctionCallArgumentsDeltaEvent,
-                            item_id=call.item_id,
-                            output_index=call.output_index,
-                            delta=fn.arguments,
+                    if call.template is not None:
+                        out.append(call.template.fill(arguments, self._seq))
+                        self._seq += 1
+                    else:
+                        out.append(
+                            self._event(
+                                ResponseFunctionCallArgumentsDeltaEvent,
+                                **self._args_fields(call, arguments),
+                            )
                         )
-                    )
 
-    def _call_for(self, delta: ToolCallDelta) -> _Call:
-        key = delta.index
+    @staticmethod
+    def _args_fields(call: _Call, arguments: str) -> dict[str, Any]:
+        return {"item_id": call.item_id, "output_index": call.output_index, "delta": arguments}
+
+    def _call_for(self, index: int | None, upstream_id: str | None, name: str | None) -> _Call:
+        key = index
         if key is None:
             # No index: a delta with a new id starts a call, one without continues the last.
             known = self._calls[-1] if self._calls else None
-            if known is not None and (delta.id is None or delta.id == known.upstream_id):
+            if known is not None and (upstream_id is None or upstream_id == known.upstream_id):
                 return known
             key = -len(self._calls) - 1
         call = self._by_index.get(key)
-        if call is not None and not self._starts_new_call(call, delta):
-            if delta.id and call.upstream_id is None:
-                call.upstream_id = delta.id
-                call.call_id = delta.id
+        if call is not None and (
+            # A bare continuation (no id, no name) never starts a call: the common case.
+            not (upstream_id or name) or not self._starts_new_call(call, upstream_id, name)
+        ):
+            if upstream_id and call.upstream_id is None:
+                call.upstream_id = upstream_id
+                call.call_id = upstream_id
             return call
-        call = _Call(delta.id)
+        call = _Call(upstream_id)
         self._calls.append(call)
         self._by_index[key] = call
         return call
 
     @staticmethod
-    def _starts_new_call(call: _Call, delta: ToolCallDelta) -> bool:
+    def _starts_new_call(call: _Call, upstream_id: str | None, name: str | None) -> bool:
         # Two ids at one index are two calls (vLLM, Kimi), and so is a second named call at an
         # index whose call is already whole (Ollama sends each call whole, all at index 0).
-        if delta.id and call.upstream_id and delta.id != call.upstream_id:
+        if upstream_id and call.upstream_id and upstream_id != call.upstream_id:
             return True
-        fn = delta.function
-        if fn is not None and fn.name and call.upstream_name and call.args and not delta.id:
+        if name and call.upstream_name and call.args and not upstream_id:
             try:
                 json.loads("".join(call.args))
             except ValueError:
@@ -634,6 +802,13 @@ class ChatToResponsesStream:
             )
         else:
             item = self._function_item(call, "", "in_progress")
+            if self._write_fast:
+                fields = self._args_fields(call, EventTemplate.TEXT)
+                call.template = EventTemplate.of(
+                    self._build(
+                        ResponseFunctionCallArgumentsDeltaEvent, EventTemplate.NUMBER, fields
+                    )
+                )
         out.append(
             self._event(ResponseOutputItemAddedEvent, output_index=call.output_index, item=item)
         )
@@ -642,9 +817,7 @@ class ChatToResponsesStream:
             out.append(
                 self._event(
                     ResponseFunctionCallArgumentsDeltaEvent,
-                    item_id=call.item_id,
-                    output_index=call.output_index,
-                    delta="".join(call.args),
+                    **self._args_fields(call, "".join(call.args)),
                 )
             )
 

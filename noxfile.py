@@ -14,7 +14,8 @@ PYTHON = ["3.11"]
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Unit, conformance and property tests (no e2e)."""
-    session.install("-e", ".[zstd]", "--group", "test")
+    # The e2e group brings uvicorn, which the docs recipes' servers run on.
+    session.install("-e", ".[zstd]", "--group", "test", "--group", "e2e")
     session.run("pytest", "-m", "not e2e", *session.posargs)
 
 
@@ -46,6 +47,10 @@ def e2e(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def bench(session: nox.Session) -> None:
-    """Side-by-side ratios against the peers (see benchmarks/README.md)."""
+    """One table of side-by-side ratios against the peers and the floors (benchmarks/README.md).
+
+    LiteLLM gets its own venv in benchmarks/.venvs/, made by the run on first use.
+    Arguments go to benchmarks/run.py: `nox -s bench -- --repeats 3 --only accumulate`.
+    """
     session.install("-e", ".[zstd]", "--group", "bench")
     session.run("python", "benchmarks/run.py", *session.posargs)

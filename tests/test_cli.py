@@ -155,3 +155,18 @@ def test_python_dash_m_runs_and_usage_errors_exit_2() -> None:
     bad = subprocess.run([sys.executable, "-m", "wireshift", "translate"], capture_output=True)
     assert bad.returncode == 2
     assert b"--to" in bad.stderr
+
+
+def test_an_accumulated_response_translates_as_a_response(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["accumulate", str(CODEX_TURN)], capsys)
+    assert code == 0
+    response = tmp_path / "response.json"
+    response.write_text(out)
+    code, out, _ = run(["translate", str(response), "--to", "chat"], capsys)
+    assert code == 0
+    completion = json.loads(out)
+    assert completion["object"] == "chat.completion"
+    calls = completion["choices"][0]["message"]["tool_calls"]
+    assert [c["function"]["name"] for c in calls] == ["shell"]

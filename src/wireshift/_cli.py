@@ -64,7 +64,10 @@ def _note_line(note: Note) -> str:
 
 
 def _is_request(body: dict[str, Any]) -> bool:
-    return "messages" in body or "input" in body or "instructions" in body
+    # A full Response echoes `instructions` and `input`-less fields: its `object` says what it is.
+    if body.get("object") in ("response", "chat.completion"):
+        return False
+    return "messages" in body or "input" in body
 
 
 def _cmd_translate(args: argparse.Namespace) -> int:

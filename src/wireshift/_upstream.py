@@ -77,7 +77,7 @@ class UpstreamError(WireshiftError):
             # {"error": {...}} wrapped once more (an error body forwarded as is).
             return cls.from_payload(nested, source, **more)
         message = error.get("message")
-        status = error.get("status")
+        status = more.pop("status", None) or error.get("status")
         return cls(
             message if isinstance(message, str) else _text(message),
             code=_text(error.get("code")),

@@ -1,0 +1,203 @@
+"""A Chat Completions endpoint in front of the ChatGPT Codex backend.
+
+Chat clients ``POST /v1/chat/completions``; this app translates each body into a Responses
+request normalized for the Codex backend (system messages hoisted into ``instructions``,
+``stream`` forced on, rejected fields dropped), sends it, and reads the reply, which always
+streams (labelled ``application/json``):
+
+- a client that asked ``stream: false`` gets one JSON ``ChatCompletion``: the stream is
+  collapsed with ``aaccumulate_stream`` and translated with ``translate_response``;
+- a client that asked ``stream: true`` gets chat chunks from ``atranslate_stream``.
+
+Upstream failures, including a ``response.failed`` whose ``response.error`` is null and whose
+real error sits beside it, reach the client as the HTTP status and error body it expects.
+
+Run it (any ASGI server works)::
+
+    CODEX_ACCESS_TOKEN=... CHATGPT_ACCOUNT_ID=... \\
+        uvicorn chat_to_codex_backend:app --port 8081
+
+Settings (environment): ``UPSTREAM_URL`` (default ``https://chatgpt.com/backend-api/codex``),
+``CODEX_ACCESS_TOKEN`` and ``CHATGPT_ACCOUNT_ID`` (a ChatGPT login's access token and account
+id), ``MODEL`` (optional: replaces the model the client asks for).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from typing import Any
+
+import httpx
+
+import wireshift
+from wireshift.accumulate import aaccumulate_stream
+from wireshift.translate import atranslate_stream, translate_request, translate_response
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+PROFILE = "chatgpt-codex"
+log = logging.getLogger("chat_to_codex_backend")
+
+
+def create_app(
+    upstream_url: str | None = None,
+    access_token: str | None = None,
+    account_id: str | None = None,
+    model: str | None = None,
+) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """The ASGI app; arguments left out are read from the environment."""
+    upstream = (
+        upstream_url or os.environ.get("UPSTREAM_URL", "https://chatgpt.com/backend-api/codex")
+    ).rstrip("/")
+    token = access_token or os.environ.get("CODEX_ACCESS_TOKEN")
+    account = account_id or os.environ.get("CHATGPT_ACCOUNT_ID")
+    model = model or os.environ.get("MODEL") or None
+    headers = {"content-type": "application/json", "accept": "text/event-stream"}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    if account:
+        headers["chatgpt-account-id"] = account
+    # Reasoning models can think for minutes before the first event; only connecting is quick.
+    client = httpx.AsyncClient(timeout=httpx.Timeout(600.0, connect=10.0))
+
+    async def chat_completions(raw: bytes, send: Send) -> None:
+        # --8<-- [start:request]
+        chat = wireshift.ChatCompletionRequest.parse(raw)
+        wants_stream = bool(chat.stream)
+        include_usage = bool(chat.stream_options and chat.stream_options.include_usage)
+        request = translate_request(chat, to="responses", profile=PROFILE, model=model)
+        for note in request.notes:
+            log.info("%s", note)  # "input[0]: moved (the backend takes no system messages...)"
+        # --8<-- [end:request]
+        async with client.stream(
+            "POST", f"{upstream}/responses", content=request.body, headers=headers
+        ) as reply:
+            # --8<-- [start:reply]
+            if reply.status_code >= 400:  # refused before streaming: a JSON error body
+                error = _http_error(reply.status_code, await reply.aread())
+                await _json(send, error.status, error.to_body())
+                return
+            if not wants_stream:
+                # The backend streams even so (as application/json): collapse the stream.
+                result = await aaccumulate_stream(reply.aiter_bytes(), format="responses")
+                failure = result.error
+                if failure is None and result.truncated:
+                    failure = wireshift.UpstreamError(
+                        "the upstream stream ended before response.completed",
+                        code="stream_interrupted",
+                    )
+                if failure is not None:
+                    await _json(send, failure.status, failure.to_body())
+                    return
+                completion = translate_response(
+                    result.response, to="chat", tool_names=request.tool_names, profile=PROFILE
+                )
+                await _json(send, 200, completion.to_dict())
+                return
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", b"text/event-stream"),
+                        (b"cache-control", b"no-cache"),
+                    ],
+                }
+            )
+            # The status is sent: a failure from here on is a last `data: {"error": ...}`.
+            chunks = atranslate_stream(
+                _events_until_cut(reply),
+                to="chat",
+                tool_names=request.tool_names,
+                profile=PROFILE,
+                include_usage=include_usage,
+                encode=True,
+            )
+            async for data in chunks:
+                await send({"type": "http.response.body", "body": data, "more_body": True})
+            await send({"type": "http.response.body", "body": b""})
+            # --8<-- [end:reply]
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await receive()  # lifespan.startup
+            await send({"type": "lifespan.startup.complete"})
+            await receive()  # lifespan.shutdown
+            await client.aclose()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["type"] != "http":
+            return
+        if scope["method"] != "POST" or scope["path"] not in (
+            "/v1/chat/completions",
+            "/chat/completions",
+        ):
+            await _json(send, 404, {"error": {"message": f"no route for {scope['path']}"}})
+            return
+        request_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        try:
+            raw = wireshift.decode_body(
+                await _read_body(receive), request_headers.get("content-encoding")
+            )
+            await chat_completions(raw, send)
+        except wireshift.WireshiftError as exc:  # the client's body: bad JSON, bad fields
+            await _json(
+                send, 400, {"error": {"message": str(exc), "type": "invalid_request_error"}}
+            )
+        except httpx.HTTPError as exc:  # before any byte was sent to the client
+            await _json(
+                send,
+                502,
+                {"error": {"message": f"upstream unreachable: {exc!r}", "type": "server_error"}},
+            )
+
+    return app
+
+
+def _http_error(status: int, body: bytes) -> wireshift.UpstreamError:
+    """The upstream's own error, answered with the upstream's own status."""
+    try:
+        payload: Any = json.loads(body)
+    except ValueError:
+        payload = body.decode("utf-8", "replace").strip()
+    found = wireshift.UpstreamError.from_payload(payload, "http", status=status)
+    return found or wireshift.UpstreamError(f"HTTP {status}", status=status, source="http")
+
+
+async def _events_until_cut(reply: httpx.Response) -> AsyncIterator[wireshift.SSEEvent]:
+    """The reply's events, whatever its content type says; a connection lost mid-stream just
+    ends them, and the translation reports the cut stream to the client."""
+    try:
+        async for event in wireshift.aiter_sse_response(reply):
+            yield event
+    except httpx.HTTPError:
+        return
+
+
+async def _read_body(receive: Receive) -> bytes:
+    parts = []
+    while True:
+        message = await receive()
+        parts.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(parts)
+
+
+async def _json(send: Send, status: int, payload: dict[str, Any]) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": json.dumps(payload).encode()})
+
+
+app = create_app()

@@ -4,22 +4,21 @@ cost of `import wireshift` against importing pydantic. Ratios from one run, medi
 from __future__ import annotations
 
 import json
-import platform
 import statistics
 import subprocess
 import sys
-import timeit
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-import wireshift
+from common import Row, Section, side_by_side
 
-REPEATS = 7
+__all__ = ["sections"]
 
 
 def _events() -> dict[str, bytes]:
     return {
-        "responses output_text.delta": json.dumps(
+        "Responses text delta": json.dumps(
             {
                 "type": "response.output_text.delta",
                 "item_id": "msg_0123456789abcdef",
@@ -31,7 +30,7 @@ def _events() -> dict[str, bytes]:
                 "obfuscation": "Qx7",
             }
         ).encode(),
-        "responses function_call_arguments.delta": json.dumps(
+        "Responses arguments delta": json.dumps(
             {
                 "type": "response.function_call_arguments.delta",
                 "item_id": "fc_0123456789abcdef",
@@ -67,58 +66,67 @@ def _events() -> dict[str, bytes]:
     }
 
 
-def _per_call_us(fn: Callable[[], Any], number: int = 20000) -> float:
-    runs = timeit.repeat(fn, number=number, repeat=REPEATS)
-    return statistics.median(runs) / number * 1e6
+def parse_section(repeats: int) -> Section:
+    import wireshift
 
-
-def parse_rows() -> list[tuple[str, float, float]]:
     rows = []
     for name, data in _events().items():
-        if name.startswith("responses"):
-            parse: Callable[[], Any] = lambda d=data: wireshift.parse_response_event(d)  # noqa: E731
-        else:
-            parse = lambda d=data: wireshift.ChatCompletionChunk.parse(d)  # noqa: E731
-        parse()  # builds the adapters once, as a running gateway has
-        floor = _per_call_us(lambda d=data: json.loads(d))
-        rows.append((name, floor, _per_call_us(parse)))
-    return rows
+        parser: Callable[[bytes], Any] = (
+            wireshift.parse_response_event
+            if name.startswith("Responses")
+            else wireshift.ChatCompletionChunk.parse
+        )
+        results = side_by_side(
+            {"json.loads": partial(json.loads, data), "ours": partial(parser, data)}, repeats
+        )
+        floor, ours = results["json.loads"], results["ours"]
+        assert isinstance(floor, float)
+        if not isinstance(ours, float):
+            rows.append(Row(f"wireshift parse, {name}", note=f"not measured: {ours}"))
+            continue
+        against = f"json.loads ({floor * 1e6:.1f} us)"
+        rows.append(Row(f"wireshift parse, {name}", ours, against, ours / floor))
+    return Section("parse one event (bytes -> typed model), per call", rows)
 
 
 def _import_ms(statement: str) -> float:
+    """The CPU time of ``statement`` in a fresh process, in milliseconds."""
     code = (
-        "import time; t = time.perf_counter(); "
-        f"{statement}; print((time.perf_counter() - t) * 1000)"
+        "import time; t = time.process_time(); "
+        f"{statement}; print((time.process_time() - t) * 1000)"
     )
-    samples = [
-        float(
-            subprocess.run(
-                [sys.executable, "-c", code], capture_output=True, text=True, check=True
-            ).stdout
-        )
-        for _ in range(REPEATS)
-    ]
-    return statistics.median(samples)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(done.stdout)
 
 
-def main() -> None:
-    print(
-        f"# parse cost ({platform.python_implementation()} {platform.python_version()}, "
-        f"{platform.machine()}, median of {REPEATS})"
+def import_section(repeats: int) -> Section:
+    label = "from pydantic import BaseModel"
+    statements = {
+        "pydantic": label,
+        "ours": "import wireshift",
+        "full": "import wireshift; wireshift.ResponsesRequest; wireshift.ChatCompletionRequest",
+    }
+    samples: dict[str, list[float]] = {name: [] for name in statements}
+    _import_ms("import wireshift")  # the first run may write bytecode caches
+    for _ in range(repeats):  # in turns, like every other row
+        for name, statement in statements.items():
+            samples[name].append(_import_ms(statement))
+    pydantic, ours, full = (statistics.median(samples[name]) for name in statements)
+    return Section(
+        "import time (a fresh process each, sampled in turns)",
+        [
+            Row(label, pydantic / 1e3),
+            Row("import wireshift", ours / 1e3, "pydantic import", ours / pydantic),
+            Row(
+                "import wireshift + both model sets",
+                full / 1e3,
+                "pydantic import",
+                full / pydantic,
+                note="the model packages load on first use of one of their names",
+            ),
+        ],
     )
-    print(f"{'event':<42} {'json.loads':>11} {'wireshift':>10} {'ratio':>6}")
-    for name, floor, ours in parse_rows():
-        print(f"{name:<42} {floor:>9.2f}us {ours:>8.2f}us {ours / floor:>5.2f}x")
-    pyd = _import_ms("from pydantic import BaseModel")
-    ws = _import_ms("import wireshift")
-    full = _import_ms(
-        "import wireshift; wireshift.ResponsesRequest; wireshift.ChatCompletionRequest"
-    )
-    print(f"\n# import time (fresh process each, median of {REPEATS})")
-    print(f"from pydantic import BaseModel       {pyd:7.1f} ms")
-    print(f"import wireshift                     {ws:7.1f} ms  ({ws / pyd:.2f}x pydantic)")
-    print(f"import wireshift + both model sets   {full:7.1f} ms  ({full / pyd:.2f}x pydantic)")
 
 
-if __name__ == "__main__":
-    main()
+def sections(repeats: int) -> list[Section]:
+    return [parse_section(repeats), import_section(repeats)]

@@ -94,6 +94,11 @@ from ._text import TextBuffer
 
 __all__ = ["ResponsesAccumulator"]
 
+DEDUPE_WINDOW = 4096
+"""Repeats are recognised among the latest this many sequence numbers: a stream's repeats come
+from retries and proxies re-sending recent events, and remembering every event of a
+200,000-event stream would cost more memory than its whole answer."""
+
 _TERMINAL_STATUS = {
     "response.completed": "completed",
     "response.incomplete": "incomplete",
@@ -179,7 +184,12 @@ class ResponsesAccumulator:
         self._terminal_output: list[Item] | None = None
         self._top_error: UpstreamError | None = None
         self._error_event: UpstreamError | None = None
+        # Fingerprints of the latest events by sequence number, for dropping repeats; older
+        # ones are forgotten (see DEDUPE_WINDOW), while the count and lowest number remain
+        # for reporting gaps.
         self._seen: dict[int, int] = {}
+        self._seen_count = 0
+        self._seq_min: int | None = None
         self._seq_max = -1
         self._disorder = 0
         self._done_marker = False
@@ -241,11 +251,19 @@ class ResponsesAccumulator:
         fingerprint = hash(payload) if isinstance(payload, str) else hash(event.to_json())
         seen = self._seen.get(seq)
         if seen is None:
+            if seq < self._seq_max - DEDUPE_WINDOW:
+                return False  # older than the window: cannot tell, so keep it
             self._seen[seq] = fingerprint
+            self._seen_count += 1
+            if self._seq_min is None or seq < self._seq_min:
+                self._seq_min = seq
             if seq < self._seq_max:
                 self._disorder += 1
             else:
                 self._seq_max = seq
+            if len(self._seen) >= 2 * DEDUPE_WINDOW:
+                floor = self._seq_max - DEDUPE_WINDOW
+                self._seen = {n: f for n, f in self._seen.items() if n >= floor}
             return False
         if seen == fingerprint:
             self._log.add(
@@ -675,9 +693,9 @@ class ResponsesAccumulator:
                 "their text was joined in sequence order",
                 "sequence_disorder",
             )
-        if self._seen:
-            expected = self._seq_max - min(self._seen) + 1
-            gaps = expected - len(self._seen)
+        if self._seq_min is not None:
+            expected = self._seq_max - self._seq_min + 1
+            gaps = expected - self._seen_count
             if gaps > 0:
                 log.add(
                     "events",

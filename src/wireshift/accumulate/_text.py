@@ -3,13 +3,20 @@
 Each piece remembers its event's ``sequence_number``. Pieces are joined in arrival order unless
 the numbers say they arrived out of order; then they are joined in sequence order (a piece
 without a number stays after every numbered piece that arrived before it).
+
+While pieces arrive in order, all but the last :data:`REORDER_WINDOW` are joined into blocks as
+they come, so a long text costs about its own size, not one string object per delta. A piece
+that arrives more than that many pieces late is placed after the block it belongs in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["TextBuffer", "pick_text"]
+__all__ = ["REORDER_WINDOW", "TextBuffer", "pick_text"]
+
+REORDER_WINDOW = 1024
+"""How many of the latest pieces stay separate, so late (out-of-order) pieces can be placed."""
 
 
 class TextBuffer:
@@ -34,6 +41,15 @@ class TextBuffer:
                 self.disordered = True
             else:
                 self._last = seq
+        if len(self.chunks) >= 2 * REORDER_WINDOW and not self.disordered:
+            self._compact()
+
+    def _compact(self) -> None:
+        # In order so far: the oldest pieces become one block, keyed by its last number.
+        cut = len(self.chunks) - REORDER_WINDOW
+        numbered = [seq for seq in self.seqs[:cut] if seq is not None]
+        self.chunks[:cut] = ["".join(self.chunks[:cut])]
+        self.seqs[:cut] = [numbered[-1] if numbered else None]
 
     def joined(self) -> str | None:
         """The pieces joined, ``None`` when none came."""

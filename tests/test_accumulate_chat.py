@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import wireshift
+from payload_paths import paths, strings, without
 from wireshift import UpstreamError
 from wireshift.accumulate import (
     AccumulatedChatCompletion,
@@ -416,37 +417,6 @@ def _base_chunks(
     return chunks
 
 
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found: list[tuple[Any, ...]] = []
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            found.append((*prefix, key))
-            found += _paths(inner, (*prefix, key))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            found += _paths(inner, (*prefix, index))
-    return found
-
-
-def _remove(chunk: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
-    copy: dict[str, Any] = json.loads(json.dumps(chunk))
-    target = copy
-    for part in path[:-1]:
-        target = target[part]
-    del target[path[-1]]
-    return copy
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for inner in value.values() for s in _strings(inner)]
-    if isinstance(value, list):
-        return [s for inner in value for s in _strings(inner)]
-    return []
-
-
 def _received(chunk: dict[str, Any]) -> list[str]:
     """The text pieces a chunk carries."""
     out: list[str] = []
@@ -493,16 +463,16 @@ def test_generated_streams_never_raise_and_never_lose_a_delta(
         chunks.insert(i, chunks[i])
     for _ in range(data.draw(st.integers(0, 4), label="removals")):
         i = data.draw(st.integers(0, len(chunks) - 1))
-        paths = _paths(chunks[i])
-        if paths:
-            chunks[i] = _remove(chunks[i], data.draw(st.sampled_from(paths)))
+        found = paths(chunks[i])
+        if found:
+            chunks[i] = without(chunks[i], data.draw(st.sampled_from(found)))
     chunks = chunks[: data.draw(st.integers(0, len(chunks)), label="cut")]
     received = [piece for chunk in chunks for piece in _received(chunk)]
     feed: list[Any] = chunks
     if as_sse:
         feed = [wireshift.encode_sse(chunk) for chunk in chunks] + [wireshift.DONE]
     result = accumulate_stream(feed, format="chat")
-    held = _strings(result.completion.to_dict()) + _strings(result.unknown_events)
+    held = strings(result.completion.to_dict()) + strings(result.unknown_events)
     for piece in received:
         assert any(piece in text for text in held), piece
 

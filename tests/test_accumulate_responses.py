@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import wireshift
+from payload_paths import paths, strings, without
 from wireshift import UpstreamError
 from wireshift.accumulate import (
     AccumulatedChatCompletion,
@@ -598,38 +599,6 @@ def _base_stream(texts: list[str], args: list[str], summary: list[str]) -> list[
     return events
 
 
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every key path into nested dicts (and lists of dicts)."""
-    found: list[tuple[Any, ...]] = []
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            found.append((*prefix, key))
-            found += _paths(inner, (*prefix, key))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            found += _paths(inner, (*prefix, index))
-    return found
-
-
-def _remove(event: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
-    copy: dict[str, Any] = json.loads(json.dumps(event))
-    target = copy
-    for part in path[:-1]:
-        target = target[part]
-    del target[path[-1]]
-    return copy
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for inner in value.values() for s in _strings(inner)]
-    if isinstance(value, list):
-        return [s for inner in value for s in _strings(inner)]
-    return []
-
-
 pieces = st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=5)
 
 
@@ -648,9 +617,9 @@ def test_generated_streams_never_raise_and_never_lose_a_delta(
         events.insert(i, events[i])
     for _ in range(data.draw(st.integers(0, 4), label="removals")):
         i = data.draw(st.integers(0, len(events) - 1))
-        paths = _paths(events[i])
-        if paths:
-            events[i] = _remove(events[i], data.draw(st.sampled_from(paths)))
+        found = paths(events[i])
+        if found:
+            events[i] = without(events[i], data.draw(st.sampled_from(found)))
     events = events[: data.draw(st.integers(0, len(events)), label="cut")]
     received = [
         event["delta"] for event in events if isinstance(event.get("delta"), str) and event["delta"]
@@ -659,7 +628,7 @@ def test_generated_streams_never_raise_and_never_lose_a_delta(
     if as_sse:
         feed = [wireshift.encode_sse(event) for event in events]
     result = accumulate_stream(feed, format="responses")
-    held = _strings(result.response.to_dict()) + _strings(result.unknown_events)
+    held = strings(result.response.to_dict()) + strings(result.unknown_events)
     for delta in received:
         assert any(delta in text for text in held), delta
     assert isinstance(result.truncated, bool)

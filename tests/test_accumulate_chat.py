@@ -9,8 +9,6 @@ byte at a time, and must give the same result every way.
 from __future__ import annotations
 
 import json
-import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import wireshift
+from chunking import splits
 from payload_paths import paths, strings, without
 from wireshift import UpstreamError
 from wireshift.accumulate import (
@@ -45,21 +44,6 @@ def run(name: str, **kwargs: Any) -> AccumulatedChatCompletion:
 
 def codes(result: AccumulatedChatCompletion) -> list[str]:
     return sorted(note.code for note in result.notes)
-
-
-def splits(data: bytes) -> Iterator[list[bytes]]:
-    """The stream whole, in two at every boundary, one byte at a time, in random pieces."""
-    yield [data]
-    for cut in range(1, len(data)):
-        yield [data[:cut], data[cut:]]
-    yield [data[i : i + 1] for i in range(len(data))]
-    rng = random.Random(7)
-    pieces, at = [], 0
-    while at < len(data):
-        step = rng.randint(1, 40)
-        pieces.append(data[at : at + step])
-        at += step
-    yield pieces
 
 
 def fingerprint(result: AccumulatedChatCompletion) -> dict[str, Any]:

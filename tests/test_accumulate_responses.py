@@ -10,8 +10,6 @@ time, and every feeding must give the same result as feeding it whole.
 from __future__ import annotations
 
 import json
-import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import wireshift
+from chunking import splits
 from payload_paths import paths, strings, without
 from wireshift import UpstreamError
 from wireshift.accumulate import (
@@ -60,27 +59,6 @@ def run(name: str, **kwargs: Any) -> AccumulatedResponse:
 
 def codes(result: AccumulatedResponse) -> list[str]:
     return sorted(note.code for note in result.notes)
-
-
-def splits(data: bytes) -> Iterator[list[bytes]]:
-    """The stream whole, in two at every boundary (a sample past 1,200 bytes: the first and
-    last 60 and 130 more), one byte at a time, and in random pieces."""
-    yield [data]
-    cuts: list[int] = list(range(1, len(data)))
-    if len(data) > 1200:
-        rng = random.Random(len(data))
-        ends = {*cuts[:60], *cuts[-60:]}
-        cuts = sorted(ends | set(rng.sample(cuts, 130)))
-    for cut in cuts:
-        yield [data[:cut], data[cut:]]
-    yield [data[i : i + 1] for i in range(len(data))]
-    rng = random.Random(7)
-    pieces, at = [], 0
-    while at < len(data):
-        step = rng.randint(1, 40)
-        pieces.append(data[at : at + step])
-        at += step
-    yield pieces
 
 
 def completed_response(data: bytes) -> Any:

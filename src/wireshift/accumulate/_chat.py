@@ -25,8 +25,9 @@ from ..chat import (
     ChunkChoice,
     ToolCallDelta,
 )
+from ._feeding import PayloadFeeder
 from ._fold import fold
-from ._input import DoneMarker, EventReader, Payload, payload_dict
+from ._input import Payload, payload_dict
 from ._log import NoteLog
 from ._result import AccumulatedChatCompletion
 
@@ -112,7 +113,7 @@ class _Choice:
         self.extra: dict[str, Any] | None = None
 
 
-class ChatAccumulator:
+class ChatAccumulator(PayloadFeeder):
     """Accumulates a Chat Completions stream fed one piece at a time.
 
     :meth:`feed` takes raw SSE chunks (split anywhere), SSE events, chunk mappings or models;
@@ -124,10 +125,7 @@ class ChatAccumulator:
     """
 
     def __init__(self, *, strict: bool = False) -> None:
-        self.strict = strict
-        self._reader = EventReader()
-        self._log = NoteLog()
-        self._count = 0
+        super().__init__(strict=strict)
         self._meta: dict[str, Any] = {}
         self._named = False
         self._extra: dict[str, Any] = {}
@@ -135,23 +133,12 @@ class ChatAccumulator:
         self._usage: Any = None
         self._moderation: Any = None
         self._error: UpstreamError | None = None
-        self._done_marker = False
-        self._unknown: list[dict[str, Any]] = []
 
     # --- reading ------------------------------------------------------------------------
 
-    def feed(self, data: Any) -> None:
-        """Take the next SSE chunk, SSE event, chunk mapping or chunk model."""
-        for name, payload in self._reader.read(data):
-            if isinstance(payload, DoneMarker):
-                self._done_marker = True
-            else:
-                self.feed_payload(name, payload)
-
     def feed_payload(self, name: str | None, payload: Payload) -> None:
         """Take one chunk's payload (``name``, the SSE event name, is not used by chat)."""
-        index = self._count
-        self._count = index + 1
+        index = self._next_index()
         if isinstance(payload, WireModel) and not isinstance(payload, ChatCompletionChunk):
             # Another model: read as the payload it dumps to.
             payload = payload.to_dict()
@@ -389,11 +376,7 @@ class ChatAccumulator:
     def finish(self) -> AccumulatedChatCompletion:
         """End the stream and return the result. With ``strict=True``, raise as
         :meth:`~AccumulatedChatCompletion.raise_for_error` does."""
-        for name, payload in self._reader.close():
-            if isinstance(payload, DoneMarker):
-                self._done_marker = True
-            else:
-                self.feed_payload(name, payload)
+        self._flush()
         log = self._log.copy()
         choices = self._choices.values()
         truncated = (

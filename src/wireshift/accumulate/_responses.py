@@ -84,8 +84,9 @@ from ..responses import (
     parse_item,
     parse_response_event,
 )
+from ._feeding import PayloadFeeder
 from ._fold import fold
-from ._input import DoneMarker, EventReader, Payload, payload_dict
+from ._input import Payload, payload_dict
 from ._items import ItemState, has_status, item_body
 from ._log import NoteLog
 from ._output import merge_output
@@ -159,7 +160,7 @@ _QUIET: frozenset[type[Any]] = frozenset(
 )
 
 
-class ResponsesAccumulator:
+class ResponsesAccumulator(PayloadFeeder):
     """Accumulates a Responses API stream fed one piece at a time.
 
     :meth:`feed` takes what :func:`~wireshift.accumulate_stream` takes, one at a time: raw SSE
@@ -171,10 +172,7 @@ class ResponsesAccumulator:
     """
 
     def __init__(self, *, strict: bool = False) -> None:
-        self.strict = strict
-        self._reader = EventReader()
-        self._log = NoteLog()
-        self._count = 0
+        super().__init__(strict=strict)
         self._base: dict[str, Any] = {}
         self._items: list[ItemState] = []
         self._slots: dict[int, ItemState] = {}
@@ -192,26 +190,15 @@ class ResponsesAccumulator:
         self._seq_min: int | None = None
         self._seq_max = -1
         self._disorder = 0
-        self._done_marker = False
-        self._unknown: list[dict[str, Any]] = []
         self._side: list[Any] = []
         self._audio: list[str] = []
         self._transcript: TextBuffer | None = None
 
     # --- reading ------------------------------------------------------------------------
 
-    def feed(self, data: Any) -> None:
-        """Take the next SSE chunk, SSE event, event mapping or event model."""
-        for name, payload in self._reader.read(data):
-            if isinstance(payload, DoneMarker):
-                self._done_marker = True
-            else:
-                self.feed_payload(name, payload)
-
     def feed_payload(self, name: str | None, payload: Payload) -> None:
         """Take one event's payload; ``name`` is its SSE ``event:`` name, if any."""
-        index = self._count
-        self._count = index + 1
+        index = self._next_index()
         if isinstance(payload, WireModel) and type(payload) not in _EVENT_MODELS:
             # Another model (a chat chunk, a Response): read as the payload it dumps to.
             payload = payload.to_dict()
@@ -596,11 +583,7 @@ class ResponsesAccumulator:
     def finish(self) -> AccumulatedResponse:
         """End the stream: decode what the SSE decoder still holds, settle the terminal state
         and return the result. With ``strict=True``, raise as :meth:`raise_for_error` does."""
-        for name, payload in self._reader.close():
-            if isinstance(payload, DoneMarker):
-                self._done_marker = True
-            else:
-                self.feed_payload(name, payload)
+        self._flush()
         # The build adds its own notes: work on a copy so that finish() can be called again.
         build_log = self._log.copy()
         response = self._build(build_log)

@@ -1,0 +1,46 @@
+"""What both accumulators share: reading input into payloads and counting them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._input import DoneMarker, Event, EventReader, Payload
+from ._log import NoteLog
+
+__all__ = ["PayloadFeeder"]
+
+
+class PayloadFeeder:
+    """Routes whatever is fed (raw SSE, SSE events, mappings, models) to :meth:`feed_payload`,
+    remembering a ``[DONE]`` marker; subclasses handle the payloads."""
+
+    def __init__(self, *, strict: bool = False) -> None:
+        self.strict = strict
+        self._reader = EventReader()
+        self._log = NoteLog()
+        self._count = 0
+        self._done_marker = False
+        self._unknown: list[dict[str, Any]] = []
+
+    def feed(self, data: Any) -> None:
+        """Take the next SSE chunk, SSE event, payload mapping or model."""
+        self._route(self._reader.read(data))
+
+    def _flush(self) -> None:
+        """Deliver what the SSE decoder still holds at the end of input."""
+        self._route(self._reader.close())
+
+    def _route(self, events: list[Event]) -> None:
+        for name, payload in events:
+            if isinstance(payload, DoneMarker):
+                self._done_marker = True
+            else:
+                self.feed_payload(name, payload)
+
+    def _next_index(self) -> int:
+        index = self._count
+        self._count = index + 1
+        return index
+
+    def feed_payload(self, name: str | None, payload: Payload) -> None:  # pragma: no cover
+        raise NotImplementedError

@@ -597,3 +597,69 @@ def test_throughput_report() -> None:
         f"\nSSE decoder: 20,000 events, {mib:.1f} MiB in 4 KiB chunks: {best_decoder * 1e3:.1f} ms"
         f" ({mib / best_decoder:.0f} MiB/s); bytes.split(b'\\n'): {best_split * 1e3:.1f} ms"
     )
+
+
+# The whole-block pattern against the line-by-line reading it shortcuts.
+
+block_pieces = st.sampled_from(
+    [
+        *(b"data:", b"data: ", b"event:", b"event: ", b"id: 7", b"retry: 5", b": ping"),
+        *(b"\n", b"\n\n", b"\r\n", b" ", b"x", b"{}", b"\xc3\xa9", b"\xc3", b"\x00", b"[DONE]"),
+    ]
+)
+
+
+class LineByLineDecoder(SSEDecoder):
+    """The decoder without its whole-block pattern."""
+
+    def _blocks(self, text: str) -> tuple[list[SSEEvent | SSEComment], int]:
+        return [], 0
+
+
+class CountingDecoder(SSEDecoder):
+    """The decoder, recording how many events each use of the block pattern read."""
+
+    def __init__(self, *, comments: bool = False) -> None:
+        super().__init__(comments=comments)
+        self.calls: list[int] = []
+
+    def _blocks(self, text: str) -> tuple[list[SSEEvent | SSEComment], int]:
+        found, end = super()._blocks(text)
+        self.calls.append(len(found))
+        return found, end
+
+
+def _line_by_line(chunks: list[bytes], comments: bool) -> list[Any]:
+    decoder = LineByLineDecoder(comments=comments)
+    out = [item for chunk in chunks for item in decoder.feed(chunk)]
+    return out + decoder.close()
+
+
+@given(
+    st.lists(block_pieces, max_size=60),
+    st.lists(st.integers(0, 400), max_size=10),
+    st.booleans(),
+)
+@settings(deadline=None)
+def test_block_pattern_reads_as_the_lines_do(
+    pieces: list[bytes], cuts: list[int], comments: bool
+) -> None:
+    chunks = chunked(b"".join(pieces), cuts)
+    decoder = SSEDecoder(comments=comments)
+    got = [item for chunk in chunks for item in decoder.feed(chunk)] + decoder.close()
+    assert got == _line_by_line(chunks, comments)
+
+
+def test_block_pattern_takes_the_usual_blocks_and_leaves_the_rest() -> None:
+    decoder = CountingDecoder(comments=True)
+    stream = b"event: a\ndata: 1\n\ndata:2\n\n: ping\n\nid: 9\ndata: 3\n\nevent:b\ndata: 4\n\ndata: 5"
+    got = decoder.feed(stream) + decoder.close()
+    assert got == [
+        E("1", "a"),
+        E("2"),
+        SSEComment("ping"),
+        E("3", id="9"),
+        E("4", "b", "9"),
+        E("5", id="9"),
+    ]
+    assert decoder.calls[0] == 2  # the two leading blocks in one match each, then the comment by lines

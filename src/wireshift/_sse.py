@@ -53,6 +53,10 @@ DONE = b"data: [DONE]\n\n"
 
 _BOM = "\ufeff"
 
+# One event in its most common form: an optional `event:` line, one `data:` line, a blank line
+# (one space after each colon dropped, as the spec's line rules do).
+_BLOCK = re.compile(r"(?:event: ?([^\n]*)\n)?data: ?([^\n]*)\n\n")
+
 
 @dataclass(frozen=True, slots=True)
 class SSEEvent:
@@ -200,6 +204,15 @@ class SSEDecoder:
         return out
 
     def _feed_text(self, text: str) -> list[SSEEvent | SSEComment]:
+        if not self._pending and not self._data and not self._event and not self._skip_lf:
+            # Between events, the usual blocks are read whole by one pattern; whatever it
+            # does not match (comments, ids, several data lines, CR, a cut) goes line by line.
+            if "\r" not in text:
+                fast, end = self._blocks(text)
+                if end == len(text):
+                    return fast
+                if fast:
+                    return fast + self._feed_text(text[end:])
         if self._skip_lf:
             self._skip_lf = False
             if text[0] == "\n":
@@ -222,6 +235,24 @@ class SSEDecoder:
         if rest:
             self._pending.append(rest)
         return self._lines(lines)
+
+    def _blocks(self, text: str) -> tuple[list[SSEEvent | SSEComment], int]:
+        """The events of the whole ``[event:]`` + one ``data:`` blocks at the start of
+        ``text``, and where they end. The decoder must be between events."""
+        out: list[SSEEvent | SSEComment] = []
+        match = _BLOCK.match
+        last_id = self._last_id or None
+        retry = self._retry
+        end = 0
+        found = match(text)
+        while found is not None:
+            event, data = found.groups()
+            out.append(_event(data, event or "message", last_id, retry))
+            retry = None
+            end = found.end()
+            found = match(text, end)
+        self._retry = retry
+        return out, end
 
     def _lines(self, lines: list[str]) -> list[SSEEvent | SSEComment]:
         """Interpret complete lines (the hot loop: state lives in locals)."""

@@ -22,7 +22,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
-from pydantic_core import CoreSchema, core_schema
+from pydantic_core import CoreSchema, SchemaValidator, core_schema
 from typing_extensions import Self
 
 from ._errors import PayloadError
@@ -246,6 +246,16 @@ class UnionParser(Generic[T]):
     @cached_property
     def tags(self) -> dict[str, type[WireModel]]:
         return union_members(self.annotation, self.key)[0]
+
+    @cached_property
+    def parse_known_json(self) -> Callable[[str | bytes], T]:
+        """JSON text of a known tag straight to pydantic-core, for hot loops: what
+        :meth:`parse` returns when the payload is valid, else a ``ValidationError`` (then
+        :meth:`parse` says what is wrong, or reads an unknown tag)."""
+        validator = self._known.validator
+        if isinstance(validator, SchemaValidator):
+            return validator.validate_json  # type: ignore[no-any-return]
+        return self._known.validate_json  # pragma: no cover - adapters are built eagerly
 
     def parse(self, data: JSONInput) -> T:
         """Parse one payload into its member model; unknown tags into the fallback."""

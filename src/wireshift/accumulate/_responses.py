@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+from pydantic import ValidationError
+
 from .._errors import PayloadError
 from .._model import WireModel
 from .._upstream import UpstreamError
@@ -84,6 +86,7 @@ from ..responses import (
     parse_item,
     parse_response_event,
 )
+from ..responses._events import _parser as _EVENTS
 from ._feeding import PayloadFeeder
 from ._fold import fold
 from ._input import Payload, payload_dict
@@ -99,6 +102,7 @@ DEDUPE_WINDOW = 4096
 """Repeats are recognised among the latest this many sequence numbers: a stream's repeats come
 from retries and proxies re-sending recent events, and remembering every event of a
 200,000-event stream would cost more memory than its whole answer."""
+_SEEN_LIMIT = 2 * DEDUPE_WINDOW - 1
 
 _TERMINAL_STATUS = {
     "response.completed": "completed",
@@ -198,17 +202,25 @@ class ResponsesAccumulator(PayloadFeeder):
 
     def feed_payload(self, name: str | None, payload: Payload) -> None:
         """Take one event's payload; ``name`` is its SSE ``event:`` name, if any."""
-        index = self._next_index()
-        if isinstance(payload, WireModel) and type(payload) not in _EVENT_MODELS:
-            # Another model (a chat chunk, a Response): read as the payload it dumps to.
-            payload = payload.to_dict()
-        try:
-            event = parse_response_event(payload)
-        except PayloadError as exc:
-            folded = self._drifted(index, name, payload, exc)
-            if folded is None:
-                return
-            event = folded
+        index = self._count
+        self._count = index + 1
+        event: Any = None
+        if type(payload) is str:
+            # The usual case, an event of a known type as SSE text: straight to the validator.
+            try:
+                event = _EVENTS.parse_known_json(payload)
+            except ValidationError:
+                pass
+        if event is None:
+            if isinstance(payload, WireModel) and type(payload) not in _EVENT_MODELS:
+                # Another model (a chat chunk, a Response): read as the payload it dumps to.
+                payload = payload.to_dict()
+            try:
+                event = parse_response_event(payload)
+            except PayloadError as exc:
+                event = self._drifted(index, name, payload, exc)
+                if event is None:
+                    return
         if name is not None and name != event.type:
             self._log.add(
                 f"events[{index}] {event.type}",
@@ -219,6 +231,13 @@ class ResponsesAccumulator(PayloadFeeder):
         seq = getattr(event, "sequence_number", None)
         if type(seq) is not int:
             seq = None
+        elif seq > self._seq_max and len(self._seen) < _SEEN_LIMIT:
+            # The next new number (the usual case): remember it, nothing to compare.
+            self._seen[seq] = hash(payload) if type(payload) is str else hash(event.to_json())
+            self._seen_count += 1
+            self._seq_max = seq
+            if self._seq_min is None:
+                self._seq_min = seq
         elif self._duplicate(index, event, seq, payload):
             return
         if self._terminal is not None and type(event) not in _QUIET:
@@ -248,7 +267,7 @@ class ResponsesAccumulator(PayloadFeeder):
                 self._disorder += 1
             else:
                 self._seq_max = seq
-            if len(self._seen) >= 2 * DEDUPE_WINDOW:
+            if len(self._seen) > _SEEN_LIMIT:
                 floor = self._seq_max - DEDUPE_WINDOW
                 self._seen = {n: f for n, f in self._seen.items() if n >= floor}
             return False

@@ -615,6 +615,22 @@ def test_unknown_delta_and_choice_fields() -> None:
     assert "stop_reason" not in choice
 
 
+def test_unknown_fields_of_a_tool_call_function_are_kept() -> None:
+    call = {"index": 0, "id": "call_1", "type": "function"}
+    result = accumulate_stream(
+        [
+            _chunk({"tool_calls": [{**call, "function": {"name": "f", "strict": True}}]}),
+            _chunk({"tool_calls": [{"index": 0, "function": {"arguments": "{}", "tag": "a"}}]}),
+            _chunk({"tool_calls": [{"index": 0, "function": {"tag": "b"}}]}, "tool_calls"),
+        ],
+        format="chat",
+    )
+    function = result.completion.to_dict()["choices"][0]["message"]["tool_calls"][0]["function"]
+    # Text fields arrive in pieces like the arguments do; other values, the latest wins.
+    assert function == {"name": "f", "arguments": "{}", "strict": True, "tag": "ab"}
+    assert codes(result) == []
+
+
 def test_feeding_the_accumulator_raw_bytes() -> None:
     accumulator = ChatAccumulator()
     data = read("chat_truncated.sse")

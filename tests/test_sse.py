@@ -652,7 +652,9 @@ def test_block_pattern_reads_as_the_lines_do(
 
 def test_block_pattern_takes_the_usual_blocks_and_leaves_the_rest() -> None:
     decoder = CountingDecoder(comments=True)
-    stream = b"event: a\ndata: 1\n\ndata:2\n\n: ping\n\nid: 9\ndata: 3\n\nevent:b\ndata: 4\n\ndata: 5"
+    stream = (
+        b"event: a\ndata: 1\n\ndata:2\n\n: ping\n\nid: 9\ndata: 3\n\nevent:b\ndata: 4\n\ndata: 5"
+    )
     got = decoder.feed(stream) + decoder.close()
     assert got == [
         E("1", "a"),
@@ -662,4 +664,5 @@ def test_block_pattern_takes_the_usual_blocks_and_leaves_the_rest() -> None:
         E("4", "b", "9"),
         E("5", id="9"),
     ]
-    assert decoder.calls[0] == 2  # the two leading blocks in one match each, then the comment by lines
+    # The two leading blocks by the pattern; from the comment on, line by line.
+    assert decoder.calls[0] == 2

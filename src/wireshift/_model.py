@@ -254,7 +254,7 @@ class UnionParser(Generic[T]):
         :meth:`parse` says what is wrong, or reads an unknown tag)."""
         validator = self._known.validator
         if isinstance(validator, SchemaValidator):
-            return validator.validate_json  # type: ignore[no-any-return]
+            return validator.validate_json
         return self._known.validate_json  # pragma: no cover - adapters are built eagerly
 
     def parse(self, data: JSONInput) -> T:

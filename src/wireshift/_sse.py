@@ -204,15 +204,20 @@ class SSEDecoder:
         return out
 
     def _feed_text(self, text: str) -> list[SSEEvent | SSEComment]:
-        if not self._pending and not self._data and not self._event and not self._skip_lf:
-            # Between events, the usual blocks are read whole by one pattern; whatever it
-            # does not match (comments, ids, several data lines, CR, a cut) goes line by line.
-            if "\r" not in text:
-                fast, end = self._blocks(text)
-                if end == len(text):
-                    return fast
-                if fast:
-                    return fast + self._feed_text(text[end:])
+        # Between events, the usual blocks are read whole by one pattern; whatever it does
+        # not match (comments, ids, several data lines, CR, a cut) goes line by line.
+        if (
+            not self._pending
+            and not self._data
+            and not self._event
+            and not self._skip_lf
+            and "\r" not in text
+        ):
+            fast, end = self._blocks(text)
+            if end == len(text):
+                return fast
+            if fast:
+                return fast + self._feed_text(text[end:])
         if self._skip_lf:
             self._skip_lf = False
             if text[0] == "\n":

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from .._errors import PayloadError
 from .._model import WireModel
@@ -23,8 +23,12 @@ from ..chat import (
     ChatCompletionChunk,
     ChatTokenLogprob,
     ChunkChoice,
+    ChunkDelta,
+    FunctionCallDelta,
     ToolCallDelta,
 )
+from ..translate._fast import conforms, field_types, loads_object
+from ._chunk_shapes import ChunkShape, learn_shape
 from ._feeding import PayloadFeeder
 from ._fold import fold
 from ._input import Payload, payload_dict
@@ -42,6 +46,29 @@ _DETAIL_TEXT = ("text", "summary", "data")
 _TEXT_FIELDS = ("content", "refusal", "reasoning_content", "reasoning")
 # Fields of unknown delta objects that name or date a thing: never joined, the first one stays.
 _WHOLE = frozenset({"id", "type", "name", "index", "format", "expires_at"})
+
+# The fast reading of chunks (see ChatAccumulator._feed_fast) takes these keys only, with
+# values of types the models surely accept as they are; anything else goes to the models.
+_FAST_CHOICE_KEYS = frozenset({"index", "delta", "finish_reason", "logprobs"})
+_FAST_DELTA_KEYS = frozenset({*_TEXT_FIELDS, "role", "tool_calls"})
+_FAST_CALL_KEYS = frozenset({"index", "id", "type", "function"})
+_FAST_FUNCTION_KEYS = frozenset({"name", "arguments"})
+_CHOICE_TYPES: dict[str, tuple[type[Any], ...]] = {
+    **field_types(ChunkChoice),
+    "delta": (dict,),
+    "logprobs": (type(None),),
+}
+_DELTA_TYPES = {**field_types(ChunkDelta), "tool_calls": (type(None), list)}
+_CALL_TYPES = {**field_types(ToolCallDelta), "function": (type(None), dict)}
+_FUNCTION_TYPES = field_types(FunctionCallDelta)
+
+# Shapes kept at once: enough for calls or choices that take turns.
+_SHAPES = 4
+
+# One tool-call delta as plain values: index, id, type, name, arguments, unknown fields.
+_CallDelta = tuple[
+    int | None, str | None, str | None, str | None, str | None, dict[str, Any] | None
+]
 
 
 class _Pieces(list[str]):
@@ -67,8 +94,13 @@ class _ToolCall:
             body["id"] = self.id
         body["type"] = kind
         extra = _joined(self.extra) if self.extra else {}
+        # Unknown fields of `function` are kept under it, beside the name and arguments.
+        function = extra.pop("function", None)
         if kind == "function" or self.name is not None or self.args:
-            body["function"] = {"name": self.name, "arguments": "".join(self.args)}
+            own = {"name": self.name, "arguments": "".join(self.args)}
+            function = {**function, **own} if isinstance(function, dict) else own
+        if function is not None:
+            body["function"] = function
         body.update(extra)
         return body
 
@@ -124,6 +156,9 @@ class ChatAccumulator(PayloadFeeder):
     :class:`StreamTruncatedError` for one cut before ``[DONE]`` or a ``finish_reason``.
     """
 
+    # Whether JSON text may take the fast reading (tests compare both ways).
+    _fast: ClassVar[bool] = True
+
     def __init__(self, *, strict: bool = False) -> None:
         super().__init__(strict=strict)
         self._meta: dict[str, Any] = {}
@@ -133,12 +168,32 @@ class ChatAccumulator(PayloadFeeder):
         self._usage: Any = None
         self._moderation: Any = None
         self._error: UpstreamError | None = None
+        # The fields other than `choices` of the last chunk the models read (see _feed_fast),
+        # and the shapes of the latest chunks with that head.
+        self._last_head: dict[str, Any] | None = None
+        self._shapes: list[ChunkShape] = []
 
     # --- reading ------------------------------------------------------------------------
 
     def feed_payload(self, name: str | None, payload: Payload) -> None:
         """Take one chunk's payload (``name``, the SSE event name, is not used by chat)."""
         index = self._next_index()
+        head = None
+        previous = self._last_head
+        if type(payload) is str and self._fast:
+            if previous is not None:
+                for shape in self._shapes:
+                    if shape.head is previous:
+                        text = shape.string_in(payload)
+                        if text is not None:
+                            self._on_shape(shape, text)
+                            return
+            head = self._feed_fast(payload)
+            if head is True:
+                return
+        # Only a chunk read whole by the model below lets later chunks with the same head
+        # take the fast readings.
+        self._last_head = None
         if isinstance(payload, WireModel) and not isinstance(payload, ChatCompletionChunk):
             # Another model: read as the payload it dumps to.
             payload = payload.to_dict()
@@ -149,6 +204,7 @@ class ChatAccumulator(PayloadFeeder):
             if folded is None:
                 return
             chunk = folded
+            head = None
         kind = chunk.object
         if _CHUNK_FIELDS.isdisjoint(chunk.model_fields_set) or (
             kind and not kind.startswith("chat.completion")
@@ -186,6 +242,88 @@ class ChatAccumulator(PayloadFeeder):
             _merge_last(self._extra, extra)
         for position, choice in enumerate(chunk.choices):
             self._on_choice(choice, position)
+        if type(head) is dict:
+            # The same object while the head stays the same: shapes are matched by identity.
+            self._last_head = previous if head == previous else head
+
+    def _on_shape(self, shape: ChunkShape, text: str) -> None:
+        """Apply a chunk read by its shape: what the models would do with it."""
+        state = self._choices.get(shape.choice)
+        if state is None:
+            state = self._choices[shape.choice] = _Choice(shape.choice)
+        if shape.call_index is None:
+            pieces = state.texts.get(shape.field)
+            if pieces is None:
+                state.texts[shape.field] = [text]
+            else:
+                pieces.append(text)
+        else:
+            self._on_tool_calls(state, [(shape.call_index, None, None, None, text, None)])
+
+    def _feed_fast(self, data: str) -> dict[str, Any] | bool | None:
+        """Read the usual chunk as a dict, with the same outcome as the models: ``True`` when
+        done; else the chunk's fields other than ``choices`` (its head), or ``None``.
+
+        Taken only when the head equals that of the last chunk the models read (applying the
+        same head again changes nothing, so it is skipped) and every choice, delta and tool
+        call holds only keys whose values the models surely read as they are.
+        """
+        chunk = loads_object(data)
+        if chunk is None:
+            return None
+        choices = chunk.pop("choices", None)
+        if chunk != self._last_head or type(choices) is not list:
+            return chunk
+        plain: list[tuple[int, dict[str, Any], str | None, list[_CallDelta] | None]] = []
+        for position, choice in enumerate(choices):
+            if (
+                type(choice) is not dict
+                or not _FAST_CHOICE_KEYS.issuperset(choice)
+                or not conforms(choice, _CHOICE_TYPES)
+            ):
+                return chunk
+            delta = choice.get("delta", {})
+            if not _FAST_DELTA_KEYS.issuperset(delta) or not conforms(delta, _DELTA_TYPES):
+                return chunk
+            calls = None
+            tool_calls = delta.get("tool_calls")
+            if tool_calls is not None:
+                calls = _plain_calls(tool_calls)
+                if calls is None:
+                    return chunk
+            index = choice.get("index")
+            plain.append(
+                (position if index is None else index, delta, choice.get("finish_reason"), calls)
+            )
+        for index, delta, finish_reason, calls in plain:
+            state = self._choices.get(index)
+            if state is None:
+                state = self._choices[index] = _Choice(index)
+            texts = state.texts
+            for name, value in delta.items():
+                if value is None:
+                    continue
+                if name == "tool_calls":
+                    self._on_tool_calls(state, cast("list[_CallDelta]", calls))
+                elif name == "role":
+                    if state.role is None:
+                        state.role = value
+                else:
+                    pieces = texts.get(name)
+                    if pieces is None:
+                        texts[name] = [value]
+                    else:
+                        pieces.append(value)
+            if finish_reason is not None:
+                state.finish_reason = finish_reason
+        head = self._last_head
+        if len(choices) == 1 and head is not None:
+            # `head` equals this chunk's head (checked above) and is the object shapes match.
+            shape = learn_shape(data, head, choices)
+            if shape is not None:
+                kept = [held for held in self._shapes if held.head is head]
+                self._shapes = [shape, *kept[: _SHAPES - 1]]
+        return True
 
     def _drifted(
         self, index: int, payload: Payload, exc: PayloadError
@@ -248,7 +386,7 @@ class ChatAccumulator(PayloadFeeder):
                 else:
                     pieces.append(value)
             elif name == "tool_calls":
-                self._on_tool_calls(state, value)
+                self._on_tool_calls(state, _model_calls(value))
             elif name == "role":
                 if state.role is None:
                     state.role = value
@@ -307,15 +445,12 @@ class ChatAccumulator(PayloadFeeder):
                 elif held is None:
                     target[name] = value
 
-    def _on_tool_calls(self, state: _Choice, deltas: list[ToolCallDelta]) -> None:
+    def _on_tool_calls(self, state: _Choice, deltas: list[_CallDelta]) -> None:
         touched: set[int] = set()
-        for delta in deltas:
-            index = delta.index
-            function = delta.function
-            name = function.name if function is not None else None
+        for index, call_id, kind, name, arguments, extra in deltas:
             call: _ToolCall | None = None
-            if delta.id is not None:
-                call = state.ids.get(delta.id)
+            if call_id is not None:
+                call = state.ids.get(call_id)
             else:
                 if index is not None:
                     call = state.positions.get(index)
@@ -332,21 +467,20 @@ class ChatAccumulator(PayloadFeeder):
                 ):
                     call = None
             if call is None:
-                call = _ToolCall(delta.id, index)
+                call = _ToolCall(call_id, index)
                 state.calls.append(call)
-                if delta.id is not None:
-                    state.ids[delta.id] = call
+                if call_id is not None:
+                    state.ids[call_id] = call
                 if index is not None:
                     state.positions[index] = call
             if index is not None:
                 touched.add(index)
-            if delta.type is not None and call.type is None:
-                call.type = delta.type
+            if kind is not None and call.type is None:
+                call.type = kind
             if name and not call.name:
                 call.name = name
-            if function is not None and function.arguments:
-                call.args.append(function.arguments)
-            extra = delta.__pydantic_extra__
+            if arguments:
+                call.args.append(arguments)
             if extra:
                 if call.extra is None:
                     call.extra = {}
@@ -478,6 +612,45 @@ class ChatAccumulator(PayloadFeeder):
                 for field, tokens in state.logprobs.items()
             }
         return body
+
+
+def _model_calls(deltas: list[ToolCallDelta]) -> list[_CallDelta]:
+    calls: list[_CallDelta] = []
+    for delta in deltas:
+        function = delta.function
+        name = arguments = None
+        extra = delta.__pydantic_extra__
+        if function is not None:
+            name, arguments = function.name, function.arguments
+            if function.__pydantic_extra__:
+                extra = {**(extra or {}), "function": function.__pydantic_extra__}
+        calls.append((delta.index, delta.id, delta.type, name, arguments, extra))
+    return calls
+
+
+def _plain_calls(deltas: list[Any]) -> list[_CallDelta] | None:
+    """Tool-call deltas of a decoded chunk as plain values; ``None`` for any the model would
+    read differently or that carries a field the model does not declare."""
+    calls: list[_CallDelta] = []
+    for delta in deltas:
+        if (
+            type(delta) is not dict
+            or not _FAST_CALL_KEYS.issuperset(delta)
+            or not conforms(delta, _CALL_TYPES)
+        ):
+            return None
+        function = delta.get("function")
+        name = arguments = None
+        if function is not None:
+            if not _FAST_FUNCTION_KEYS.issuperset(function) or not conforms(
+                function, _FUNCTION_TYPES
+            ):
+                return None
+            name, arguments = function.get("name"), function.get("arguments")
+        calls.append(
+            (delta.get("index"), delta.get("id"), delta.get("type"), name, arguments, None)
+        )
+    return calls
 
 
 def _complete(pieces: list[str]) -> bool:

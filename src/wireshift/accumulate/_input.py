@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel
 
@@ -113,14 +113,41 @@ def _from_sse(event: str | None, data: str) -> Event:
 
 
 def payload_dict(payload: str | Mapping[str, Any]) -> dict[str, Any] | None:
-    """A payload as a dict, parsing JSON text; ``None`` when it is not a JSON object."""
+    """A payload as a dict, parsing JSON text; ``None`` when it is not a JSON object.
+
+    A lone UTF-16 surrogate (``"\\ud800"``, which the models refuse and no JSON encoder can
+    write back) becomes U+FFFD, as invalid UTF-8 bytes do in the SSE decoder.
+    """
     if isinstance(payload, str):
         try:
             loaded = json.loads(payload)
         except ValueError:
             return None
-        return loaded if isinstance(loaded, dict) else None
+        if not isinstance(loaded, dict):
+            return None
+        if "\\u" in payload or not payload.isascii():
+            return cast("dict[str, Any]", _without_lone_surrogates(loaded))
+        return loaded
     return dict(payload)
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        if value.isascii():
+            return value
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, dict):
+        return {
+            _without_lone_surrogates(key): _without_lone_surrogates(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    return value
 
 
 def detect_format(name: str | None, payload: Payload) -> tuple[StreamFormat | None, Payload]:

@@ -210,7 +210,7 @@ class ResponsesAccumulator(PayloadFeeder):
             try:
                 event = _EVENTS.parse_known_json(payload)
             except ValidationError:
-                pass
+                event = None
         if event is None:
             if isinstance(payload, WireModel) and type(payload) not in _EVENT_MODELS:
                 # Another model (a chat chunk, a Response): read as the payload it dumps to.

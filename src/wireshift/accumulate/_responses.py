@@ -94,15 +94,12 @@ from ._items import ItemState, has_status, item_body
 from ._log import NoteLog
 from ._output import merge_output
 from ._result import AccumulatedResponse
+from ._sequence_window import SequenceWindow
 from ._text import TextBuffer
+from ._text_pool import TextPool
 
 __all__ = ["ResponsesAccumulator"]
 
-DEDUPE_WINDOW = 4096
-"""Repeats are recognised among the latest this many sequence numbers: a stream's repeats come
-from retries and proxies re-sending recent events, and remembering every event of a
-200,000-event stream would cost more memory than its whole answer."""
-_SEEN_LIMIT = 2 * DEDUPE_WINDOW - 1
 
 _TERMINAL_STATUS = {
     "response.completed": "completed",
@@ -186,17 +183,13 @@ class ResponsesAccumulator(PayloadFeeder):
         self._terminal_output: list[Item] | None = None
         self._top_error: UpstreamError | None = None
         self._error_event: UpstreamError | None = None
-        # Fingerprints of the latest events by sequence number, for dropping repeats; older
-        # ones are forgotten (see DEDUPE_WINDOW), while the count and lowest number remain
-        # for reporting gaps.
-        self._seen: dict[int, int] = {}
-        self._seen_count = 0
-        self._seq_min: int | None = None
-        self._seq_max = -1
-        self._disorder = 0
+        # Fingerprints of the latest events by sequence number, for dropping repeats.
+        self._window = SequenceWindow()
         self._side: list[Any] = []
         self._audio: list[str] = []
         self._transcript: TextBuffer | None = None
+        # Long texts the stream repeats (done events, the terminal output), held once.
+        self._pool = TextPool()
 
     # --- reading ------------------------------------------------------------------------
 
@@ -231,15 +224,13 @@ class ResponsesAccumulator(PayloadFeeder):
         seq = getattr(event, "sequence_number", None)
         if type(seq) is not int:
             seq = None
-        elif seq > self._seq_max and len(self._seen) < _SEEN_LIMIT:
-            # The next new number (the usual case): remember it, nothing to compare.
-            self._seen[seq] = hash(payload) if type(payload) is str else hash(event.to_json())
-            self._seen_count += 1
-            self._seq_max = seq
-            if self._seq_min is None:
-                self._seq_min = seq
-        elif self._duplicate(index, event, seq, payload):
-            return
+        else:
+            fingerprint = hash(payload) if type(payload) is str else hash(event.to_json())
+            # The next new number (the usual case) needs no comparing.
+            if not self._window.take_next(seq, fingerprint) and self._repeated(
+                index, event, seq, fingerprint
+            ):
+                return
         if self._terminal is not None and type(event) not in _QUIET:
             self._log.add(
                 f"events[{index}] {event.type}",
@@ -253,25 +244,11 @@ class ResponsesAccumulator(PayloadFeeder):
         else:
             self._on_unknown(index, event)
 
-    def _duplicate(self, index: int, event: Any, seq: int, payload: Payload) -> bool:
-        fingerprint = hash(payload) if isinstance(payload, str) else hash(event.to_json())
-        seen = self._seen.get(seq)
-        if seen is None:
-            if seq < self._seq_max - DEDUPE_WINDOW:
-                return False  # older than the window: cannot tell, so keep it
-            self._seen[seq] = fingerprint
-            self._seen_count += 1
-            if self._seq_min is None or seq < self._seq_min:
-                self._seq_min = seq
-            if seq < self._seq_max:
-                self._disorder += 1
-            else:
-                self._seq_max = seq
-            if len(self._seen) > _SEEN_LIMIT:
-                floor = self._seq_max - DEDUPE_WINDOW
-                self._seen = {n: f for n, f in self._seen.items() if n >= floor}
-            return False
-        if seen == fingerprint:
+    def _repeated(self, index: int, event: Any, seq: int, fingerprint: int) -> bool:
+        """Whether the event repeats one already read (noted, to be dropped); a number used
+        by another event is noted and the event kept."""
+        verdict = self._window.take(seq, fingerprint)
+        if verdict == "repeat":
             self._log.add(
                 f"events[{index}] {event.type}",
                 "dropped",
@@ -279,12 +256,13 @@ class ResponsesAccumulator(PayloadFeeder):
                 "duplicate_event",
             )
             return True
-        self._log.add(
-            f"events[{index}] {event.type}",
-            "kept",
-            f"sequence_number {seq} was already used by a different event",
-            "sequence_reused",
-        )
+        if verdict == "reused":
+            self._log.add(
+                f"events[{index}] {event.type}",
+                "kept",
+                f"sequence_number {seq} was already used by a different event",
+                "sequence_reused",
+            )
         return False
 
     def _drifted(
@@ -413,8 +391,11 @@ class ResponsesAccumulator(PayloadFeeder):
 
     def _on_lifecycle(self, event: Any, seq: int | None) -> None:
         response: Response = event.response
-        fields = response.to_dict()
-        output = fields.pop("output", None)
+        # The output is read as items below; dumping it here would copy every text again.
+        fields = response.model_dump(
+            mode="json", by_alias=True, exclude_unset=True, exclude={"output"}
+        )
+        has_output = "output" in response.model_fields_set and response.output is not None
         base = self._base
         for key, value in fields.items():
             if value is not None or base.get(key) is None:
@@ -430,7 +411,10 @@ class ResponsesAccumulator(PayloadFeeder):
                 "second_terminal",
             )
         self._terminal = event.type
-        self._terminal_output = list(response.output) if output is not None else None
+        self._terminal_output = None
+        if has_output:
+            self._pool.share_in(response.output)
+            self._terminal_output = list(response.output)
         if isinstance(event, ResponseFailedEvent) and event.error is not None:
             self._top_error = UpstreamError.from_payload(event.error, "event.error")
 
@@ -452,6 +436,7 @@ class ResponsesAccumulator(PayloadFeeder):
 
     def _on_item_done(self, event: ResponseOutputItemDoneEvent, seq: int | None) -> None:
         state = self._whole_item(event.output_index, event.item, True)
+        self._pool.share_in(event.item)
         state.done = event.item
         state.kind = event.item.type
 
@@ -461,6 +446,7 @@ class ResponsesAccumulator(PayloadFeeder):
 
     def _on_part_done(self, event: ResponseContentPartDoneEvent, seq: int | None) -> None:
         state = self._item(event.output_index, event.item_id, None)
+        self._pool.share_in(event.part)
         state.part(event.content_index, event.part.type).done = event.part
 
     def _on_text_delta(self, event: ResponseTextDeltaEvent, seq: int | None) -> None:
@@ -488,7 +474,7 @@ class ResponsesAccumulator(PayloadFeeder):
         part = self._item(event.output_index, event.item_id, kind).part(
             event.content_index, part_kind
         )
-        part.text.done = getattr(event, field)
+        part.text.finish(self._pool.share(getattr(event, field)))
 
     def _on_annotation(
         self, event: ResponseOutputTextAnnotationAddedEvent, seq: int | None
@@ -507,7 +493,7 @@ class ResponsesAccumulator(PayloadFeeder):
     def _on_field_done(self, event: Any, seq: int | None) -> None:
         kind, field, attr = _FIELD_DONES[type(event)]
         state = self._item(event.output_index, event.item_id, kind)
-        state.text(field).done = getattr(event, attr)
+        state.text(field).finish(self._pool.share(getattr(event, attr)))
         name = getattr(event, "name", None)
         if isinstance(name, str) and name:
             state.name = name
@@ -517,6 +503,7 @@ class ResponsesAccumulator(PayloadFeeder):
             event.summary_index
         )
         if isinstance(event, ResponseReasoningSummaryPartDoneEvent):
+            self._pool.share_in(event.part)
             part.done = event.part
         else:
             part.added = event.part
@@ -531,7 +518,7 @@ class ResponsesAccumulator(PayloadFeeder):
         self, event: ResponseReasoningSummaryTextDoneEvent, seq: int | None
     ) -> None:
         state = self._item(event.output_index, event.item_id, "reasoning")
-        state.summary_part(event.summary_index).text.done = event.text
+        state.summary_part(event.summary_index).text.finish(self._pool.share(event.text))
 
     def _on_progress(self, event: Any, seq: int | None) -> None:
         kind, status = _PROGRESS[type(event)]
@@ -550,7 +537,7 @@ class ResponsesAccumulator(PayloadFeeder):
         if isinstance(event, ResponseShellCallCommandDeltaStreamingEvent):
             buffer.add(event.delta, seq)
         elif isinstance(event, ResponseShellCallCommandDoneStreamingEvent):
-            buffer.done = event.command
+            buffer.finish(self._pool.share(event.command))
         else:
             buffer.start = event.command
 
@@ -687,17 +674,17 @@ class ResponsesAccumulator(PayloadFeeder):
                 "stream_truncated",
                 {"events": self._count},
             )
-        if self._disorder:
+        window = self._window
+        if window.disorder:
             log.add(
                 "events",
                 "repaired",
-                f"{self._disorder} events arrived out of sequence_number order; "
+                f"{window.disorder} events arrived out of sequence_number order; "
                 "their text was joined in sequence order",
                 "sequence_disorder",
             )
-        if self._seq_min is not None:
-            expected = self._seq_max - self._seq_min + 1
-            gaps = expected - self._seen_count
+        if window.lowest is not None:
+            gaps = window.missing
             if gaps > 0:
                 log.add(
                     "events",

@@ -22,12 +22,14 @@ REORDER_WINDOW = 1024
 class TextBuffer:
     """The pieces of one text, and the full text a ``.done`` event gave for it, if any."""
 
-    __slots__ = ("_last", "chunks", "disordered", "done", "seqs", "start")
+    __slots__ = ("_blocks", "_last", "chunks", "disordered", "done", "seqs", "start")
 
     def __init__(self) -> None:
         self.chunks: list[str] = []
         self.seqs: list[int | None] = []
         self._last = -1
+        # How many leading chunks are blocks already joined.
+        self._blocks = 0
         self.disordered = False
         # The text an `.added` event announced, and the full text a `.done` event gave.
         self.start: str | None = None
@@ -41,15 +43,37 @@ class TextBuffer:
                 self.disordered = True
             else:
                 self._last = seq
-        if len(self.chunks) >= 2 * REORDER_WINDOW and not self.disordered:
+        if len(self.chunks) - self._blocks >= 2 * REORDER_WINDOW and not self.disordered:
             self._compact()
 
     def _compact(self) -> None:
-        # In order so far: the oldest pieces become one block, keyed by its last number.
-        cut = len(self.chunks) - REORDER_WINDOW
-        numbered = [seq for seq in self.seqs[:cut] if seq is not None]
-        self.chunks[:cut] = ["".join(self.chunks[:cut])]
-        self.seqs[:cut] = [numbered[-1] if numbered else None]
+        # In order so far: the oldest loose pieces become one block, keyed by its last number.
+        # Blocks are not joined again, so each piece is copied once however long the text.
+        start, cut = self._blocks, len(self.chunks) - REORDER_WINDOW
+        numbered = [seq for seq in self.seqs[start:cut] if seq is not None]
+        self.chunks[start:cut] = ["".join(self.chunks[start:cut])]
+        self.seqs[start:cut] = [numbered[-1] if numbered else None]
+        self._blocks = start + 1
+
+    def finish(self, text: str) -> None:
+        """Take the full text a ``.done`` event gave. When the pieces received spell exactly
+        that text, they are let go and the text stands for them: one copy, not two."""
+        self.done = text
+        if not self.chunks or self.disordered or not self._spells(text):
+            return
+        numbered = [seq for seq in self.seqs if seq is not None]
+        self.chunks = [text]
+        self.seqs = [numbered[-1] if numbered else None]
+        self._blocks = 1
+
+    def _spells(self, text: str) -> bool:
+        """Whether the pieces, in order, are exactly ``text`` (checked without joining)."""
+        at = 0
+        for chunk in self.chunks:
+            if not text.startswith(chunk, at):
+                return False
+            at += len(chunk)
+        return at == len(text)
 
     def joined(self) -> str | None:
         """The pieces joined, ``None`` when none came."""

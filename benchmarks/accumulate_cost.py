@@ -249,6 +249,14 @@ def _scale(repeats: int) -> Section:
     tracemalloc.stop()
     output = _output_size(result)
     del result
+    # The floor's own peak on the same stream, for scale: it keeps nothing, yet holds the
+    # largest event as bytes, as text and parsed at once.
+    gc.collect()
+    tracemalloc.start()
+    baseline = tracemalloc.get_traced_memory()[0]
+    floor_events(large)
+    floor_peak = tracemalloc.get_traced_memory()[1] - baseline
+    tracemalloc.stop()
     rows.append(Row("accumulated output (final Response as JSON)", output, unit="bytes"))
     rows.append(
         Row(
@@ -261,6 +269,16 @@ def _scale(repeats: int) -> Section:
             unit="bytes",
         )
     )
+    rows.append(
+        Row(
+            "floor's peak memory (split + json.loads, nothing kept)",
+            floor_peak,
+            "accumulated output",
+            floor_peak / output,
+            unit="bytes",
+        )
+    )
+    rows.append(Row("wireshift peak memory", peak, "floor's peak", peak / floor_peak, unit="bytes"))
 
     # Each round times the 1x and the 10x run back to back and keeps their ratio; the median
     # of the ratios is reported. A pair shares the machine's state of the moment, which on a

@@ -18,7 +18,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wireshift.accumulate import ChatAccumulator, accumulate_stream
-from wireshift.accumulate._chunk_shapes import ChunkShape
 
 DATA = Path(__file__).parent / "data" / "streams"
 CORPUS = sorted([*(DATA / "chat").glob("*.sse"), *(DATA / "accumulate").glob("chat_*.sse")])
@@ -39,7 +38,7 @@ class _Counts:
             counts.dicts += result is True
             return result
 
-        def counted_on_shape(self: Any, shape: ChunkShape, text: str) -> None:
+        def counted_on_shape(self: Any, shape: Any, text: str) -> None:
             counts.shapes += 1
             on_shape(self, shape, text)
 
@@ -142,6 +141,25 @@ def test_a_long_stream_of_every_kind_of_piece(monkeypatch: pytest.MonkeyPatch) -
     assert counts.dicts
 
 
+def test_openai_pads_on_every_chunk_do_not_stop_the_fast_readings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # OpenAI's `obfuscation`: a random pad, different on every chunk.
+    pads = ["x", "Yz", "abc", "", "q\\u00e9", "1234567"]
+    payloads = [_chunk({"role": "assistant", "content": ""}, obfuscation="p")]
+    payloads += [_chunk({"content": w}, obfuscation=pads[i % 6]) for i, w in enumerate(WORDS)]
+    call = {"index": 0, "id": "call_1", "function": {"name": "f", "arguments": ""}}
+    payloads.append(_chunk({"tool_calls": [call]}, obfuscation="p"))
+    payloads += [
+        _chunk({"tool_calls": [{"index": 0, "function": {"arguments": w}}]}, obfuscation=pad)
+        for w, pad in zip(WORDS, pads * 3, strict=False)
+    ]
+    payloads += [_chunk({}, finish="tool_calls", obfuscation="p"), "[DONE]"]
+    counts = _Counts(monkeypatch)
+    _compare(_sse(payloads), monkeypatch)
+    assert counts.shapes > len(payloads) // 2
+
+
 # Chunks the fast readings must leave to the models, or read exactly as the models do; each is
 # placed after a run of plain chunks whose shape it resembles.
 ODD = [
@@ -162,6 +180,8 @@ ODD = [
     _chunk({"content": "x"}, system_fingerprint="fp_2"),
     _chunk({"content": "x"}, usage={"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}),
     _chunk({"content": "x"}, obfuscation="abc"),
+    _chunk({"content": "x"}, obfuscation=5),
+    _chunk({"content": "x"}, obfuscation=None),
     _chunk({"content": "x"}, error={"message": "boom", "code": "e"}),
     _chunk({"content": "x"}, object="response"),
     # Choices and deltas with more than one string, or fields the models read differently.

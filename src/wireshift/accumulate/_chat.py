@@ -28,12 +28,12 @@ from ..chat import (
     ToolCallDelta,
 )
 from ..translate._fast import conforms, field_types, loads_object
-from ._chunk_shapes import ChunkShape, learn_shape
 from ._feeding import PayloadFeeder
 from ._fold import fold
 from ._input import Payload, payload_dict
 from ._log import NoteLog
 from ._result import AccumulatedChatCompletion
+from ._shapes import Hole, PayloadShape, learn_shape
 
 __all__ = ["ChatAccumulator"]
 
@@ -171,7 +171,7 @@ class ChatAccumulator(PayloadFeeder):
         # The fields other than `choices` of the last chunk the models read (see _feed_fast),
         # and the shapes of the latest chunks with that head.
         self._last_head: dict[str, Any] | None = None
-        self._shapes: list[ChunkShape] = []
+        self._shapes: list[_ChunkShape] = []
 
     # --- reading ------------------------------------------------------------------------
 
@@ -184,9 +184,9 @@ class ChatAccumulator(PayloadFeeder):
             if previous is not None:
                 for shape in self._shapes:
                     if shape.head is previous:
-                        text = shape.string_in(payload)
-                        if text is not None:
-                            self._on_shape(shape, text)
+                        values = shape.shape.values(payload)
+                        if values is not None:
+                            self._on_shape(shape, values[0])
                             return
             head = self._feed_fast(payload)
             if head is True:
@@ -246,7 +246,7 @@ class ChatAccumulator(PayloadFeeder):
             # The same object while the head stays the same: shapes are matched by identity.
             self._last_head = previous if head == previous else head
 
-    def _on_shape(self, shape: ChunkShape, text: str) -> None:
+    def _on_shape(self, shape: _ChunkShape, text: str) -> None:
         """Apply a chunk read by its shape: what the models would do with it."""
         state = self._choices.get(shape.choice)
         if state is None:
@@ -272,6 +272,11 @@ class ChatAccumulator(PayloadFeeder):
         if chunk is None:
             return None
         choices = chunk.pop("choices", None)
+        # OpenAI's random pad, different on every chunk: a declared field the models read and
+        # the accumulator does not keep, so it is no part of the head.
+        pad = chunk.get("obfuscation")
+        if type(pad) is str:
+            del chunk["obfuscation"]
         if chunk != self._last_head or type(choices) is not list:
             return chunk
         plain: list[tuple[int, dict[str, Any], str | None, list[_CallDelta] | None]] = []
@@ -319,11 +324,29 @@ class ChatAccumulator(PayloadFeeder):
         head = self._last_head
         if len(choices) == 1 and head is not None:
             # `head` equals this chunk's head (checked above) and is the object shapes match.
-            shape = learn_shape(data, head, choices)
+            shape = self._learn(data, head, choices, pad)
             if shape is not None:
                 kept = [held for held in self._shapes if held.head is head]
                 self._shapes = [shape, *kept[: _SHAPES - 1]]
         return True
+
+    @staticmethod
+    def _learn(data: str, head: dict[str, Any], choices: list[Any], pad: Any) -> _ChunkShape | None:
+        """The shape of a chunk that streams one string in one choice (no finish reason,
+        logprobs or unknown fields), with its pad as a second hole."""
+        chunk = {**head, "choices": choices}
+        found = _streamed_string(chunk)
+        if found is None:
+            return None
+        choice, field, call_index, path = found
+        holes: list[Hole] = [(path, "str")]
+        if type(pad) is str:
+            chunk["obfuscation"] = pad
+            holes.append((("obfuscation",), "str"))
+        shape = learn_shape(data, chunk, holes)
+        if shape is None:
+            return None
+        return _ChunkShape(shape, head, choice, field, call_index)
 
     def _drifted(
         self, index: int, payload: Payload, exc: PayloadError
@@ -612,6 +635,70 @@ class ChatAccumulator(PayloadFeeder):
                 for field, tokens in state.logprobs.items()
             }
         return body
+
+
+class _ChunkShape:
+    """A chunk shape, and where the string in its hole goes."""
+
+    __slots__ = ("call_index", "choice", "field", "head", "shape")
+
+    def __init__(
+        self,
+        shape: PayloadShape,
+        head: dict[str, Any],
+        choice: int,
+        field: str,
+        call_index: int | None,
+    ) -> None:
+        self.shape = shape
+        # The chunk's fields other than `choices`: a shape is used only while they are the
+        # fields last applied, so skipping them changes nothing.
+        self.head = head
+        self.choice = choice
+        # A text field of the delta, or "arguments" of the tool call at `call_index`.
+        self.field = field
+        self.call_index = call_index
+
+
+def _streamed_string(
+    chunk: dict[str, Any],
+) -> tuple[int, str, int | None, tuple[str | int, ...]] | None:
+    """(choice index, field, tool-call index, path) of a chunk streaming one string."""
+    choices = chunk.get("choices")
+    if type(choices) is not list or len(choices) != 1:
+        return None
+    choice = choices[0]
+    if type(choice) is not dict or not _FAST_CHOICE_KEYS.issuperset(choice):
+        return None
+    index = choice.get("index", 0)
+    delta = choice.get("delta")
+    if (
+        type(index) is not int
+        or choice.get("finish_reason") is not None
+        or choice.get("logprobs") is not None
+        or type(delta) is not dict
+    ):
+        return None
+    streamed = [(name, value) for name, value in delta.items() if value is not None]
+    if len(streamed) != 1:
+        return None
+    name, value = streamed[0]
+    if name in _TEXT_FIELDS:
+        return (index, name, None, ("choices", 0, "delta", name)) if type(value) is str else None
+    if name != "tool_calls" or type(value) is not list or len(value) != 1:
+        return None
+    call = value[0]
+    # A continuation: the index and an argument piece only (an id or a name starts a call).
+    if type(call) is not dict or set(call) != {"index", "function"}:
+        return None
+    function = call["function"]
+    call_index = call["index"]
+    if type(call_index) is not int or type(function) is not dict or set(function) != {"arguments"}:
+        return None
+    if type(function["arguments"]) is not str:
+        return None
+    path = ("choices", 0, "delta", "tool_calls", 0, "function", "arguments")
+    return index, "arguments", call_index, path
 
 
 def _model_calls(deltas: list[ToolCallDelta]) -> list[_CallDelta]:

@@ -143,6 +143,7 @@ class SSEDecoder:
         "_retry",
         "_skip_lf",
         "_utf8",
+        "_utf8_held",
     )
 
     def __init__(self, *, comments: bool = False) -> None:
@@ -151,6 +152,8 @@ class SSEDecoder:
 
     def _reset(self) -> None:
         self._utf8 = codecs.getincrementaldecoder("utf-8")("replace")
+        # Whether the incremental decoder holds the start of a character cut by a chunk end.
+        self._utf8_held = False
         self._bom_done = False
         # The current line's text so far, in parts: a long line arriving in many small chunks
         # is joined once when it ends, not rebuilt on every chunk.
@@ -169,14 +172,24 @@ class SSEDecoder:
 
     def feed(self, chunk: SSEChunk) -> list[SSEEvent | SSEComment]:
         """Take the next chunk and return the events (and comments) it completes."""
-        if isinstance(chunk, str):
-            if self._utf8.getstate()[0]:
+        if type(chunk) is bytes and not self._utf8_held:
+            # The usual chunk, whole UTF-8 after a chunk that ended on a character boundary:
+            # decoded in one call. Anything else goes through the incremental decoder.
+            try:
+                text = chunk.decode()
+            except UnicodeDecodeError:
+                text = self._utf8.decode(chunk)
+                self._utf8_held = bool(self._utf8.getstate()[0])
+        elif isinstance(chunk, str):
+            if self._utf8_held:
                 # Text after bytes that ended mid-sequence: that sequence is cut short.
                 chunk = self._utf8.decode(b"", True) + chunk
                 self._utf8.reset()
+                self._utf8_held = False
             text = chunk
         else:
             text = self._utf8.decode(chunk)
+            self._utf8_held = bool(self._utf8.getstate()[0])
         if not text:
             return []
         if not self._bom_done:
@@ -252,7 +265,13 @@ class SSEDecoder:
         found = match(text)
         while found is not None:
             event, data = found.groups()
-            out.append(_event(data, event or "message", last_id, retry))
+            # _event, inlined: this loop runs once per event of the stream.
+            made: SSEEvent = _new_event(SSEEvent)
+            _set_data(made, data)
+            _set_event(made, event or "message")
+            _set_id(made, last_id)
+            _set_retry(made, retry)
+            out.append(made)
             retry = None
             end = found.end()
             found = match(text, end)

@@ -8,7 +8,7 @@ from typing import Any, Literal, overload
 from ..chat import ChatCompletion
 from ..responses import Response
 from ._chat import ChatAccumulator
-from ._input import DoneMarker, EventReader, Payload, StreamFormat, detect_format
+from ._input import DONE, DoneMarker, EventReader, Payload, StreamFormat, detect_format
 from ._responses import ResponsesAccumulator
 from ._result import AccumulatedChatCompletion, AccumulatedResponse
 
@@ -64,7 +64,11 @@ class StreamAccumulator:
         for name, payload in events:
             inner = self._inner
             if inner is not None:
-                _deliver(inner, name, payload)
+                # _deliver, inlined: this loop runs once per event of the stream.
+                if payload is DONE:
+                    inner._done_marker = True
+                else:
+                    inner.feed_payload(name, payload)  # type: ignore[arg-type]
             elif isinstance(payload, DoneMarker):
                 self._held.append((name, payload))
             else:

@@ -58,12 +58,12 @@ class EventReader:
 
     def read(self, item: Any) -> list[Event]:
         """The events ``item`` completes (raw chunks may complete none, or several)."""
-        if isinstance(item, (bytes, bytearray, memoryview, str)):
+        if type(item) is bytes or isinstance(item, (bytearray, memoryview, str)):
             if self._decoder is None:
                 self._decoder = SSEDecoder(comments=True)
             return self._decoded(self._decoder.feed(item))
         if isinstance(item, SSEEvent):
-            return self._dispatched(item.event, item.data)
+            return self._decoded([item])
         if isinstance(item, WireModel):
             return [(None, item)]
         if isinstance(item, BaseModel):
@@ -76,7 +76,8 @@ class EventReader:
         data = getattr(item, "data", None)
         if isinstance(data, str) and hasattr(item, "event"):
             event = getattr(item, "event", None)
-            return self._dispatched(event if isinstance(event, str) else None, data)
+            name = event if isinstance(event, str) and event else "message"
+            return self._decoded([SSEEvent(data=data, event=name)])
         raise TypeError(
             "accumulate takes SSE chunks (bytes or str), SSE events, mappings or pydantic "
             f"models, not {type(item).__name__}"
@@ -91,25 +92,18 @@ class EventReader:
     def _decoded(self, items: list[SSEEvent | SSEComment]) -> list[Event]:
         out: list[Event] = []
         for item in items:
-            if isinstance(item, SSEComment) or not item.data:
+            if type(item) is SSEComment or not item.data:  # type: ignore[union-attr]
                 # An event with no data (`event: ping` and a blank line) is a keep-alive too.
                 self.keepalives += 1
+                continue
+            data: str = item.data  # type: ignore[union-attr]
+            event: str = item.event  # type: ignore[union-attr]
+            name = None if not event or event == "message" else event
+            if len(data) < 16 and data.strip() == "[DONE]":
+                out.append((name, DONE))
             else:
-                out.append(_from_sse(item.event, item.data))
+                out.append((name, data))
         return out
-
-    def _dispatched(self, event: str | None, data: str) -> list[Event]:
-        if not data:
-            self.keepalives += 1
-            return []
-        return [_from_sse(event, data)]
-
-
-def _from_sse(event: str | None, data: str) -> Event:
-    name = None if not event or event == "message" else event
-    if len(data) < 16 and data.strip() == "[DONE]":
-        return (name, DONE)
-    return (name, data)
 
 
 def payload_dict(payload: str | Mapping[str, Any]) -> dict[str, Any] | None:

@@ -573,6 +573,20 @@ def test_codex_backend_failure_reaches_a_streaming_client(backend: Any) -> None:
     assert FAILURE["message"] in str(caught.value)
 
 
+def test_codex_backend_failure_before_any_output_keeps_its_status_when_streaming(
+    backend: Any,
+) -> None:
+    # The failure comes before any output, so the client gets an HTTP error, not a 200 whose
+    # stream ends in an error event.
+    openai = _sdk()
+    client, _ = backend
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.chat.completions.create(model="fail", messages=CHAT_MESSAGES, stream=True)
+    assert caught.value.status_code == 400
+    assert caught.value.body["code"] == FAILURE["code"]
+    assert caught.value.body["message"] == FAILURE["message"]
+
+
 @pytest.mark.parametrize("stream", [False, True])
 def test_codex_backend_http_error_keeps_its_status(backend: Any, stream: bool) -> None:
     openai = _sdk()

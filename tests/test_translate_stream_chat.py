@@ -34,11 +34,34 @@ def test_failed_with_null_error_reads_the_top_level_message() -> None:
     assert (caught.value.message, caught.value.status) == ("slow down", 429)
 
 
-def test_error_event_encoded_as_error_data_without_done() -> None:
-    events = [_created(), {"type": "error", "code": "server_error", "message": "boom"}]
+def test_error_event_after_output_encoded_as_error_data_without_done() -> None:
+    text = {"type": "response.output_text.delta", "item_id": "m", "delta": "Hi"}
+    events = [_created(), text, {"type": "error", "code": "server_error", "message": "boom"}]
     out = list(translate_stream(events, to="chat", encode=True))
-    assert json.loads(out[-1].removeprefix(b"data: "))["error"]["message"] == "boom"
+    chunks = [json.loads(data.removeprefix(b"data: ")) for data in out]
+    assert chunks[0]["choices"][0]["delta"] == {"role": "assistant", "content": ""}
+    assert chunks[1]["choices"][0]["delta"] == {"content": "Hi"}
+    assert chunks[-1]["error"]["message"] == "boom"
     assert b"[DONE]" not in b"".join(out)
+
+
+@pytest.mark.parametrize("encode", [False, True])
+@pytest.mark.parametrize(
+    "ending",
+    [
+        [{"type": "error", "code": "server_error", "message": "boom"}],
+        [{"type": "response.failed", "response": {"status": "failed", "error": None}}],
+        [],  # cut before its terminal event
+    ],
+    ids=["error", "failed", "cut"],
+)
+def test_a_failure_before_any_output_raises_before_any_chunk(
+    encode: bool, ending: list[dict[str, Any]]
+) -> None:
+    # Nothing was produced, so the gateway can still answer with the upstream's status.
+    chunks = translate_stream([_created(), *ending], to="chat", encode=encode)
+    with pytest.raises(UpstreamError):
+        next(chunks)
 
 
 def test_incomplete_gives_length_and_parallel_calls_keep_their_indexes() -> None:

@@ -100,6 +100,21 @@ def create_app(
                 )
                 await _json(send, 200, completion.to_dict())
                 return
+            chunks = atranslate_stream(
+                _events_until_cut(reply),
+                to="chat",
+                tool_names=request.tool_names,
+                profile=PROFILE,
+                include_usage=include_usage,
+                encode=True,
+            )
+            # A failure before any output raises at the first chunk, while the status can
+            # still be the upstream's own.
+            try:
+                first = await anext(chunks)
+            except wireshift.UpstreamError as error:
+                await _json(send, error.status, error.to_body())
+                return
             await send(
                 {
                     "type": "http.response.start",
@@ -111,14 +126,7 @@ def create_app(
                 }
             )
             # The status is sent: a failure from here on is a last `data: {"error": ...}`.
-            chunks = atranslate_stream(
-                _events_until_cut(reply),
-                to="chat",
-                tool_names=request.tool_names,
-                profile=PROFILE,
-                include_usage=include_usage,
-                encode=True,
-            )
+            await send({"type": "http.response.body", "body": first, "more_body": True})
             async for data in chunks:
                 await send({"type": "http.response.body", "body": data, "more_body": True})
             await send({"type": "http.response.body", "body": b""})

@@ -12,15 +12,17 @@
 Errors, ``to="chat"``: a ``response.failed`` or ``error`` event, or a stream cut before its
 terminal event, raises :class:`UpstreamError` (status, code, message) when yielding models,
 so a gateway that has not sent headers yet can answer with that status. With
-``encode=True`` the headers are taken as sent: the error goes out as a last
-``data: {"error": {...}}`` event (which the openai SDK raises as ``APIError``), without
+``encode=True`` the same holds until the first chunk is yielded (the first chunk, the role,
+waits for the first output, so a failure before any output raises: read the first chunk
+before sending headers). After it, the headers are taken as sent: the error goes out as a
+last ``data: {"error": {...}}`` event (which the openai SDK raises as ``APIError``), without
 ``[DONE]``. ``to="responses"`` never raises for upstream failures: they become
 ``response.failed``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 import pydantic_core
@@ -56,6 +58,8 @@ class _Pipeline:
             raise ValueError(f"to must be 'responses' or 'chat', not {to!r}")
         self.to = to
         self.encode = encode
+        # Whether anything was yielded yet (see _guarded).
+        self.produced = False
         self.decoder = SSEDecoder()
         self.translator: ChatToResponsesStream | ResponsesToChatStream
         if to == "responses":
@@ -92,12 +96,9 @@ class _Pipeline:
         for event in self.decoder.close():
             if not isinstance(event, SSEComment):
                 out.extend(self._payload(event.data))
-        if not self.encode:
-            return out + self.translator.close()
-        try:
-            return out + self.translator.close()
-        except UpstreamError as error:
-            return [*out, _error_event(error)]
+        if out:
+            self.produced = True
+        return out + self._guarded(self.translator.close)
 
     def _payload(self, data: str) -> list[Any]:
         text = data.strip()
@@ -107,24 +108,30 @@ class _Pipeline:
             if isinstance(self.translator, ChatToResponsesStream):
                 self.translator.mark_done()
             return []
-        if not self.encode:
-            return self.translator._feed_text(data)
-        try:
-            return self.translator._feed_text(data)
-        except UpstreamError as error:
-            return [_error_event(error)]
+        return self._guarded(self.translator._feed_text, data)
 
     def _translate(self, payload: Any) -> list[Any]:
         if isinstance(payload, Mapping) and self.to == "responses":
             from ..chat._completion import ChatCompletionChunk
 
             payload = ChatCompletionChunk.parse(payload)
+        return self._guarded(self.translator.feed, payload)
+
+    def _guarded(self, step: Callable[..., list[Any]], *args: Any) -> list[Any]:
+        """Run one translation step; when encoding, a failure after the first output becomes
+        the last error event (before it, it raises: nothing was produced, no headers need
+        have been sent)."""
         if not self.encode:
-            return self.translator.feed(payload)
+            return step(*args)
         try:
-            return self.translator.feed(payload)
+            out = step(*args)
         except UpstreamError as error:
+            if not self.produced:
+                raise
             return [_error_event(error)]
+        if out:
+            self.produced = True
+        return out
 
     def tail(self) -> list[bytes]:
         """What follows the last event when encoding: ``[DONE]`` for chat targets."""

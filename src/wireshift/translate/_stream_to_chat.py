@@ -151,6 +151,7 @@ class ResponsesToChatStream:
         # hold the chunk id, model and time, so a new response.created clears them.
         self._templates: dict[Any, EventTemplate | None] = {}
         self._last_event: dict[str, Any] | None = None
+        self._role_pending = False
 
     def _chunk(
         self, delta: ChunkDelta | None, finish_reason: str | None = None
@@ -202,6 +203,10 @@ class ResponsesToChatStream:
         return self._out(handler(self, event) if handler is not None else [])
 
     def _out(self, chunks: list[Any]) -> list[Any]:
+        if self._role_pending and chunks:
+            self._role_pending = False
+            role = self._chunk(construct(ChunkDelta, {"role": "assistant", "content": ""}))
+            chunks = [role, *chunks]
         if not self.encode:
             return chunks
         return [c if type(c) is bytes else encode_sse(c, event="") for c in chunks]
@@ -300,7 +305,10 @@ class ResponsesToChatStream:
         if response.created_at is not None:
             self._created = int(response.created_at)
         self._templates = {}
-        return [self._chunk(construct(ChunkDelta, {"role": "assistant", "content": ""}))]
+        # The role chunk waits for the first output, so that a failure before any output
+        # comes before any chunk too (a gateway can still answer with an HTTP status).
+        self._role_pending = True
+        return []
 
     def _on_text(self, event: Any) -> list[Any]:
         return self._text(event.delta)

@@ -17,6 +17,7 @@ import pytest
 
 from spec_tools import openai_spec, openresponses_spec, schemas
 from wireshift import SSEEvent, ToolNameMap, ToolOrigin, iter_sse
+from wireshift.responses import Response
 from wireshift.translate._stream_api import atranslate_stream, translate_stream
 
 CORPUS = Path(__file__).parent / "data" / "streams" / "chat"
@@ -173,6 +174,9 @@ def _check_lifecycle(events: list[dict[str, Any]]) -> None:
         "reasoning": "rs_",
         "function_call": "fc_",
         "custom_tool_call": "ctc_",
+        "local_shell_call": "lsh_",
+        "shell_call": "sh_",
+        "apply_patch_call": "apc_",
     }
     for item in done.values():
         assert item["id"].startswith(prefixes[item["type"]])
@@ -274,6 +278,127 @@ def test_namespaced_and_custom_calls_are_restored() -> None:
     inputs = [e for e in events if e["type"] == "response.custom_tool_call_input.done"]
     assert [e["input"] for e in inputs] == [output[1]["input"]]
     assert _spec_errors(events, "openai") == []
+
+
+HOSTED_TOOLS = [{"type": "local_shell"}, {"type": "shell"}, {"type": "apply_patch"}]
+# (chat function, call id, arguments) as a chat upstream streams them, and the item each must
+# come back as; the last call's arguments do not fit its tool, so it stays a function call.
+HOSTED_CALLS: list[tuple[str, str, str, dict[str, Any]]] = [
+    (
+        "local_shell",
+        "call_ls",
+        '{"command": ["ls", "-la"], "working_directory": "/src"}',
+        {
+            "type": "local_shell_call",
+            "action": {
+                "type": "exec",
+                "env": {},
+                "command": ["ls", "-la"],
+                "working_directory": "/src",
+            },
+        },
+    ),
+    (
+        "shell",
+        "call_sh",
+        '{"commands": ["pytest -q"], "timeout_ms": 1000}',
+        {
+            "type": "shell_call",
+            # The spec's output item requires the (nullable) fields the call left out.
+            "action": {"commands": ["pytest -q"], "timeout_ms": 1000, "max_output_length": None},
+            "environment": None,
+        },
+    ),
+    (
+        "apply_patch",
+        "call_ap",
+        '{"type": "update_file", "path": "a.py", "diff": "@@\\n-x\\n+y"}',
+        {
+            "type": "apply_patch_call",
+            "operation": {"type": "update_file", "path": "a.py", "diff": "@@\n-x\n+y"},
+        },
+    ),
+    (
+        "local_shell",
+        "call_bad",
+        "ls -la",
+        {"type": "function_call", "name": "local_shell", "arguments": "ls -la"},
+    ),
+]
+
+
+def _hosted_stream() -> tuple[bytes, ToolNameMap]:
+    from wireshift.translate import translate_request
+
+    request = translate_request(
+        {"model": "m", "input": "hi", "tools": HOSTED_TOOLS}, to="chat", profile="vllm"
+    )
+    chunks: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
+    for index, (name, call_id, arguments, _) in enumerate(HOSTED_CALLS):
+        start = {"index": index, "id": call_id, "type": "function"}
+        chunks.append({"tool_calls": [{**start, "function": {"name": name, "arguments": ""}}]})
+        for cut in range(0, len(arguments), 7):  # arguments in pieces
+            piece = {"arguments": arguments[cut : cut + 7]}
+            chunks.append({"tool_calls": [{"index": index, "function": piece}]})
+    body = b""
+    for delta in [*chunks, None]:
+        choice = {
+            "index": 0,
+            "delta": delta or {},
+            "finish_reason": None if delta else "tool_calls",
+        }
+        chunk = {"id": "c", "object": "chat.completion.chunk", "model": "m", "choices": [choice]}
+        body += b"data: " + json.dumps(chunk).encode() + b"\n\n"
+    return body + b"data: [DONE]\n\n", request.tool_names
+
+
+def test_local_shell_shell_and_apply_patch_calls_come_back_as_their_items() -> None:
+    raw, names = _hosted_stream()
+    events = [e.to_dict() for e in translate_stream([raw], to="responses", tool_names=names)]
+    _check_lifecycle(events)
+    output = events[-1]["response"]["output"]
+    for item, (_, call_id, _, expected) in zip(output, HOSTED_CALLS, strict=True):
+        assert item["call_id"] == call_id
+        assert {key: item[key] for key in expected} == expected
+        assert item["status"] == "completed"
+    # The function call that stayed one streams its arguments; the others have none to stream.
+    deltas = [e for e in events if e["type"] == "response.function_call_arguments.delta"]
+    assert [e["item_id"] for e in deltas] == [output[3]["id"]]
+    assert _spec_errors(events, "openai") == []
+
+
+def test_hosted_calls_round_trip_through_a_chat_history() -> None:
+    from wireshift.translate import translate_request, translate_response
+
+    raw, names = _hosted_stream()
+    final = list(translate_stream([raw], to="responses", tool_names=names))[-1].response
+    # The non-streaming translation gives the same items.
+    completion = translate_response(final, to="chat", tool_names=names)
+    again = translate_response(completion, to="responses", tool_names=names)
+    assert isinstance(again, Response)
+    strip = ("id", "status")
+    assert [{k: v for k, v in i.to_dict().items() if k not in strip} for i in again.output] == [
+        {k: v for k, v in i.to_dict().items() if k not in strip} for i in final.output
+    ]
+    # As the next request's history, each call goes back to chat as the function call it was.
+    history = [item.to_dict() for item in final.output]
+    request = translate_request(
+        {"model": "m", "input": history, "tools": HOSTED_TOOLS}, to="chat", profile="vllm"
+    )
+    calls = [c for m in request.data["messages"] for c in m.get("tool_calls") or []]
+    assert [(c["id"], c["function"]["name"]) for c in calls[:3]] == [
+        (call_id, name) for name, call_id, _, _ in HOSTED_CALLS[:3]
+    ]
+    # The call that stayed a function is a function named local_shell: another tool than the
+    # local_shell tool, so the name map keeps their chat names apart.
+    assert calls[3]["id"] == "call_bad"
+    assert calls[3]["function"]["name"].startswith("local_shell_")
+    for call, (_, _, arguments, _) in zip(calls, HOSTED_CALLS, strict=True):
+        sent = call["function"]["arguments"]
+        if arguments.startswith("{"):
+            assert json.loads(sent).items() >= dict(json.loads(arguments).items()).items()
+        else:
+            assert sent == arguments
 
 
 def test_reasoning_as_text_in_both_dialects() -> None:

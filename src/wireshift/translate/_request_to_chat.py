@@ -59,7 +59,7 @@ from ._fieldmaps import (
     TOOL_CHOICES_WITHOUT_CHAT_FORM,
     TOOLS_WITHOUT_CHAT_FORM,
 )
-from ._toolforms import FUNCTION_FORMS, custom_parameters, dump_arguments
+from ._toolforms import FUNCTION_FORMS, custom_parameters, dump_arguments, form_call_arguments
 
 __all__ = ["Segment", "responses_to_chat"]
 
@@ -274,13 +274,9 @@ class _History:
         self._call(item.call_id, name, dump_arguments({"input": item.input}))
 
     def form_call(self, item: LocalShellCall | ShellCall | ApplyPatchCall, path: str) -> None:
-        form = FUNCTION_FORMS[item.type.removesuffix("_call")]
         _drop_unused(item, _FORM_CALL_FIELDS, path, self.rec)
-        value = getattr(item, form.arguments_field).to_dict()
-        if form.tool_type == "local_shell":
-            value.pop("type", None)
-        name = self.chat_name(form.name, form.tool_type)
-        self._call(item.call_id, name, dump_arguments(value))
+        form, arguments = form_call_arguments(item)
+        self._call(item.call_id, self.chat_name(form.name, form.tool_type), arguments)
 
     def function_call_output(
         self, item: FunctionCallOutput | CustomToolCallOutput, path: str

@@ -23,10 +23,19 @@ from ..chat._completion import (
     ToolCallDelta,
 )
 from ..responses._content import OutputText, Refusal
-from ..responses._items import CustomToolCall, FunctionCall, Message, ReasoningItem
+from ..responses._items import (
+    ApplyPatchCall,
+    CustomToolCall,
+    FunctionCall,
+    LocalShellCall,
+    Message,
+    ReasoningItem,
+    ShellCall,
+)
 from ..responses._response import Response
 from ._stream_to_chat import chat_finish_reason, responses_usage_to_chat
 from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
+from ._toolforms import form_call_arguments
 
 __all__ = ["chat_completion_to_response", "response_to_chat_completion", "translate_response"]
 
@@ -134,6 +143,16 @@ def response_to_chat_completion(
                 if isinstance(item, CustomToolCall)
                 else item.arguments
             )
+            calls.append(
+                {
+                    "id": item.call_id,
+                    "type": "function",
+                    "function": {"name": name, "arguments": arguments},
+                }
+            )
+        elif isinstance(item, (LocalShellCall, ShellCall, ApplyPatchCall)):
+            form, arguments = form_call_arguments(item)
+            name = tool_names.chat_name(form.name) if tool_names is not None else form.name
             calls.append(
                 {
                     "id": item.call_id,

@@ -28,9 +28,10 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, Literal
 
+from .._errors import PayloadError
 from .._profiles import Profile, get_profile
 from .._sse import encode_sse
-from .._toolnames import ToolNameMap
+from .._toolnames import ToolNameMap, ToolOrigin
 from ..chat._completion import (
     ChatCompletionChunk,
     ChatCompletionUsage,
@@ -68,7 +69,7 @@ from ..responses._events import (
     ResponseTextDeltaEvent,
     ResponseTextDoneEvent,
 )
-from ..responses._items import CustomToolCall, FunctionCall, Message, ReasoningItem
+from ..responses._items import CustomToolCall, FunctionCall, Message, ReasoningItem, parse_item
 from ..responses._response import (
     IncompleteDetails,
     InputTokensDetails,
@@ -78,6 +79,7 @@ from ..responses._response import (
     ResponseUsage,
 )
 from ._fast import EventTemplate, conforms, construct, field_types, loads_object
+from ._toolforms import FUNCTION_FORMS, call_item_from_chat
 
 __all__ = [
     "ChatToResponsesStream",
@@ -198,6 +200,7 @@ class _Call:
         "args",
         "call_id",
         "custom",
+        "hosted",
         "item_id",
         "name",
         "namespace",
@@ -219,6 +222,9 @@ class _Call:
         self.added = False
         self.output_index = -1
         self.template: EventTemplate | None = None
+        # A local_shell, shell or apply_patch tool in its function form: the call's item is
+        # made from its whole arguments, so nothing is sent before the call ends.
+        self.hosted: ToolOrigin | None = None
 
 
 _ABSENT: Any = object()
@@ -729,7 +735,7 @@ class ChatToResponsesStream:
                 self._add_call(out, call)
             if arguments:
                 call.args.append(arguments)
-                if call.added and not call.custom:
+                if call.added and not call.custom and call.hosted is None:
                     if call.template is not None:
                         out.append(call.template.fill(arguments, self._seq))
                         self._seq += 1
@@ -787,6 +793,9 @@ class ChatToResponsesStream:
         call.namespace = origin.namespace if origin else None
         call.custom = origin is not None and origin.is_custom
         call.added = True
+        if origin is not None and origin.tool_type in FUNCTION_FORMS:
+            call.hosted = origin
+            return
         call.output_index = self._next_index
         self._next_index += 1
         item: Any
@@ -838,6 +847,10 @@ class ChatToResponsesStream:
         if not call.added:
             self._add_call(out, call)
         arguments = "".join(call.args)
+        if call.hosted is not None and self._close_hosted(
+            out, call, call.hosted, arguments, status
+        ):
+            return
         common = {"item_id": call.item_id, "output_index": call.output_index}
         item: Any
         if call.custom:
@@ -868,6 +881,57 @@ class ChatToResponsesStream:
             self._event(ResponseOutputItemDoneEvent, output_index=call.output_index, item=item)
         )
 
+    def _close_hosted(
+        self, out: list[Any], call: _Call, origin: ToolOrigin, arguments: str, status: str
+    ) -> bool:
+        """Send a local_shell, shell or apply_patch call as its own item, added and done at
+        once; ``False`` (after readying a plain function call) when its arguments do not fit
+        the tool's form, so that nothing is lost."""
+        form = FUNCTION_FORMS[origin.tool_type]
+        body = call_item_from_chat(origin, call.call_id, call.upstream_name, arguments)
+        item_id = _HOSTED_ID_PREFIXES[form.call_type] + call.item_id[3:]
+        for key, default in _HOSTED_OUTPUT_DEFAULTS.get(body["type"], {}).items():
+            held = body.get(key)
+            body[key] = {**default, **held} if isinstance(held, dict) else held or default
+        added: Any
+        item: Any
+        try:
+            added = parse_item({**body, "id": item_id, "status": "in_progress"})
+            item = parse_item({**body, "id": item_id, "status": status})
+        except PayloadError:
+            added = item = None
+        if item is None or body["type"] != form.call_type:
+            call.hosted = None
+            call.name, call.namespace = call.upstream_name, None
+            call.output_index = self._next_index
+            self._next_index += 1
+            out.append(
+                self._event(
+                    ResponseOutputItemAddedEvent,
+                    output_index=call.output_index,
+                    item=self._function_item(call, "", "in_progress"),
+                )
+            )
+            if arguments:
+                out.append(
+                    self._event(
+                        ResponseFunctionCallArgumentsDeltaEvent,
+                        **self._args_fields(call, arguments),
+                    )
+                )
+            return False
+        call.item_id = item_id
+        call.output_index = self._next_index
+        self._next_index += 1
+        out.append(
+            self._event(ResponseOutputItemAddedEvent, output_index=call.output_index, item=added)
+        )
+        self._done_items[call.output_index] = item
+        out.append(
+            self._event(ResponseOutputItemDoneEvent, output_index=call.output_index, item=item)
+        )
+        return True
+
     def _close_all(self, out: list[Any], status: str) -> None:
         if self._think is not None:
             for thinking, text in self._think.flush():
@@ -883,6 +947,21 @@ class ChatToResponsesStream:
             self._close_call(out, call, status)
         self._calls = []
         self._by_index = {}
+
+
+# Item id prefixes of the calls sent as their own items (the function form's id is fc_...).
+_HOSTED_ID_PREFIXES = {
+    "local_shell_call": "lsh_",
+    "shell_call": "sh_",
+    "apply_patch_call": "apc_",
+}
+
+
+# Fields an output item of these types must carry (required, but nullable) that a call's
+# arguments leave out.
+_HOSTED_OUTPUT_DEFAULTS: dict[str, dict[str, Any]] = {
+    "shell_call": {"environment": None, "action": {"timeout_ms": None, "max_output_length": None}},
+}
 
 
 def _custom_input(arguments: str) -> str:

@@ -25,6 +25,7 @@ __all__ = [
     "custom_format_from_parameters",
     "custom_parameters",
     "dump_arguments",
+    "form_call_arguments",
     "output_item_from_chat",
 ]
 
@@ -205,6 +206,16 @@ def call_item_from_chat(
     if origin.namespace is not None:
         item["namespace"] = origin.namespace
     return item
+
+
+def form_call_arguments(item: Any) -> tuple[FunctionForm, str]:
+    """The function form of a ``local_shell_call``, ``shell_call`` or ``apply_patch_call``
+    item, and the chat arguments it stands for (its action or operation)."""
+    form = FUNCTION_FORMS[item.type.removesuffix("_call")]
+    value = getattr(item, form.arguments_field).to_dict()
+    if form.tool_type == "local_shell":
+        value.pop("type", None)
+    return form, dump_arguments(value)
 
 
 def output_item_from_chat(

@@ -15,6 +15,7 @@ from typing import Any
 import anyio
 import pytest
 
+from hosted_calls import HOSTED_CALLS, HOSTED_TOOLS, hosted_stream
 from spec_tools import openai_spec, openresponses_spec, schemas
 from wireshift import SSEEvent, ToolNameMap, ToolOrigin, iter_sse
 from wireshift.responses import Response
@@ -280,80 +281,8 @@ def test_namespaced_and_custom_calls_are_restored() -> None:
     assert _spec_errors(events, "openai") == []
 
 
-HOSTED_TOOLS = [{"type": "local_shell"}, {"type": "shell"}, {"type": "apply_patch"}]
-# (chat function, call id, arguments) as a chat upstream streams them, and the item each must
-# come back as; the last call's arguments do not fit its tool, so it stays a function call.
-HOSTED_CALLS: list[tuple[str, str, str, dict[str, Any]]] = [
-    (
-        "local_shell",
-        "call_ls",
-        '{"command": ["ls", "-la"], "working_directory": "/src"}',
-        {
-            "type": "local_shell_call",
-            "action": {
-                "type": "exec",
-                "env": {},
-                "command": ["ls", "-la"],
-                "working_directory": "/src",
-            },
-        },
-    ),
-    (
-        "shell",
-        "call_sh",
-        '{"commands": ["pytest -q"], "timeout_ms": 1000}',
-        {
-            "type": "shell_call",
-            # The spec's output item requires the (nullable) fields the call left out.
-            "action": {"commands": ["pytest -q"], "timeout_ms": 1000, "max_output_length": None},
-            "environment": None,
-        },
-    ),
-    (
-        "apply_patch",
-        "call_ap",
-        '{"type": "update_file", "path": "a.py", "diff": "@@\\n-x\\n+y"}',
-        {
-            "type": "apply_patch_call",
-            "operation": {"type": "update_file", "path": "a.py", "diff": "@@\n-x\n+y"},
-        },
-    ),
-    (
-        "local_shell",
-        "call_bad",
-        "ls -la",
-        {"type": "function_call", "name": "local_shell", "arguments": "ls -la"},
-    ),
-]
-
-
-def _hosted_stream() -> tuple[bytes, ToolNameMap]:
-    from wireshift.translate import translate_request
-
-    request = translate_request(
-        {"model": "m", "input": "hi", "tools": HOSTED_TOOLS}, to="chat", profile="vllm"
-    )
-    chunks: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
-    for index, (name, call_id, arguments, _) in enumerate(HOSTED_CALLS):
-        start = {"index": index, "id": call_id, "type": "function"}
-        chunks.append({"tool_calls": [{**start, "function": {"name": name, "arguments": ""}}]})
-        for cut in range(0, len(arguments), 7):  # arguments in pieces
-            piece = {"arguments": arguments[cut : cut + 7]}
-            chunks.append({"tool_calls": [{"index": index, "function": piece}]})
-    body = b""
-    for delta in [*chunks, None]:
-        choice = {
-            "index": 0,
-            "delta": delta or {},
-            "finish_reason": None if delta else "tool_calls",
-        }
-        chunk = {"id": "c", "object": "chat.completion.chunk", "model": "m", "choices": [choice]}
-        body += b"data: " + json.dumps(chunk).encode() + b"\n\n"
-    return body + b"data: [DONE]\n\n", request.tool_names
-
-
 def test_local_shell_shell_and_apply_patch_calls_come_back_as_their_items() -> None:
-    raw, names = _hosted_stream()
+    raw, names = hosted_stream()
     events = [e.to_dict() for e in translate_stream([raw], to="responses", tool_names=names)]
     _check_lifecycle(events)
     output = events[-1]["response"]["output"]
@@ -370,7 +299,7 @@ def test_local_shell_shell_and_apply_patch_calls_come_back_as_their_items() -> N
 def test_hosted_calls_round_trip_through_a_chat_history() -> None:
     from wireshift.translate import translate_request, translate_response
 
-    raw, names = _hosted_stream()
+    raw, names = hosted_stream()
     final = list(translate_stream([raw], to="responses", tool_names=names))[-1].response
     # The non-streaming translation gives the same items.
     completion = translate_response(final, to="chat", tool_names=names)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from hosted_calls import HOSTED_CALLS, hosted_stream
 from wireshift.translate._stream_api import translate_stream
 
 openai = pytest.importorskip("openai")
@@ -26,7 +27,10 @@ DATA = Path(__file__).parent / "data" / "streams"
 class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        if self.path.endswith("/responses"):
+        if self.path.endswith("/responses") and body["model"] == "hosted":
+            raw, names = hosted_stream()
+            chunks = translate_stream([raw], to="responses", encode=True, tool_names=names)
+        elif self.path.endswith("/responses"):
             raw = (DATA / "chat" / f"{body['model']}.sse").read_bytes()
             chunks = translate_stream([raw], to="responses", encode=True)
         else:
@@ -78,6 +82,17 @@ def test_sdk_responses_parallel_tool_calls(client: Any, name: str) -> None:
         ("get_weather", "call_a", {"city": "Paris"}),
         ("get_time", "call_b", {"tz": "UTC"}),
     ]
+
+
+def test_sdk_responses_local_shell_shell_and_apply_patch_calls(client: Any) -> None:
+    final = _responses(client, "hosted")
+    assert [(o.type, o.call_id) for o in final.output] == [
+        (expected["type"], call_id) for _, call_id, _, expected in HOSTED_CALLS
+    ]
+    assert final.output[0].action.command == ["ls", "-la"]
+    assert final.output[1].action.commands == ["pytest -q"]
+    assert final.output[2].operation.path == "a.py"
+    assert final.output[3].arguments == "ls -la"
 
 
 def test_sdk_responses_reasoning_then_text(client: Any) -> None:

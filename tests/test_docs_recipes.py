@@ -76,7 +76,7 @@ def _snippets(page: Path) -> list[Snippet]:
     return found
 
 
-RECIPE_PAGES = ["index.md", "codex-proxy.md", "chatgpt-codex-backend.md"]
+RECIPE_PAGES = ["index.md", "codex-proxy.md", "chatgpt-codex-backend.md", "translate-streams.md"]
 SNIPPETS = [(page, s) for page in RECIPE_PAGES for s in _snippets(DOCS / page)]
 
 

@@ -10,6 +10,7 @@ import json
 from typing import Any, Literal
 
 from .._model import JSONInput
+from .._notes import Note
 from .._profiles import Profile, get_profile
 from .._toolnames import ToolNameMap
 from .._upstream import UpstreamError
@@ -33,6 +34,7 @@ from ..responses._items import (
     ShellCall,
 )
 from ..responses._response import Response
+from ._context import Recorder
 from ._stream_to_chat import chat_finish_reason, responses_usage_to_chat
 from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
 from ._toolforms import form_call_arguments
@@ -46,13 +48,22 @@ def chat_completion_to_response(
     tool_names: ToolNameMap | None = None,
     profile: str | Profile | None = None,
     reasoning: ReasoningStyle | None = None,
+    rec: Recorder | None = None,
 ) -> Response:
-    """A ``ChatCompletion`` as a Responses ``Response`` (all 31 resource fields set)."""
+    """A ``ChatCompletion`` as a Responses ``Response`` (all 31 resource fields set); what
+    it cannot carry is noted in ``rec``."""
     completion = ChatCompletion.parse(body)
     state = ChatToResponsesStream(tool_names=tool_names, profile=profile, reasoning=reasoning)
+    rec = rec or Recorder()
+    state.rec = rec
     choices = [
-        ChunkChoice(index=0, delta=_as_delta(c.message), finish_reason=c.finish_reason)
-        for c in completion.choices[:1]
+        ChunkChoice(
+            index=position if c.index is None else c.index,
+            delta=_as_delta(c.message, f"choices[{position}].message", rec),
+            finish_reason=c.finish_reason,
+            logprobs=c.logprobs,
+        )
+        for position, c in enumerate(completion.choices)
     ]
     chunk = ChatCompletionChunk(
         id=completion.id,
@@ -68,11 +79,16 @@ def chat_completion_to_response(
     return state.final
 
 
-def _as_delta(message: ChatCompletionMessage) -> ChunkDelta:
+def _as_delta(message: ChatCompletionMessage, path: str, rec: Recorder) -> ChunkDelta:
     fields = message.to_dict()
     calls = fields.pop("tool_calls", None) or []
-    fields.pop("annotations", None)
-    fields.pop("audio", None)
+    for key in ("annotations", "audio"):
+        if fields.pop(key, None):
+            rec.drop(
+                f"{path}.{key}",
+                f"the Responses message carries no chat {key}",
+                f"translate.response.{key}_dropped",
+            )
     delta = ChunkDelta.parse(fields)
     if calls:
         delta.tool_calls = [
@@ -102,12 +118,15 @@ def response_to_chat_completion(
     *,
     tool_names: ToolNameMap | None = None,
     profile: str | Profile | None = None,
+    rec: Recorder | None = None,
 ) -> ChatCompletion:
-    """A Responses ``Response`` as a ``ChatCompletion``.
+    """A Responses ``Response`` as a ``ChatCompletion``; what it cannot carry is noted in
+    ``rec``.
 
     Raises :class:`UpstreamError` for a failed response.
     """
     response = Response.parse(body)
+    rec = rec or Recorder()
     if response.status == "failed" or response.error is not None:
         error = response.error
         raise UpstreamError(
@@ -121,14 +140,20 @@ def response_to_chat_completion(
     refusals: list[str] = []
     reasoning: list[str] = []
     calls: list[dict[str, Any]] = []
-    for item in response.output:
+    for position, item in enumerate(response.output):
         if isinstance(item, Message):
             if isinstance(item.content, str):
                 texts.append(item.content)
                 continue
-            for part in item.content:
+            for n, part in enumerate(item.content):
                 if isinstance(part, OutputText):
                     texts.append(part.text)
+                    if part.annotations:
+                        rec.drop(
+                            f"output[{position}].content[{n}].annotations",
+                            "the chat message carries no Responses annotations",
+                            "translate.response.annotations_dropped",
+                        )
                 elif isinstance(part, Refusal) and part.refusal:
                     refusals.append(part.refusal)
         elif isinstance(item, ReasoningItem):
@@ -159,6 +184,14 @@ def response_to_chat_completion(
                     "type": "function",
                     "function": {"name": name, "arguments": arguments},
                 }
+            )
+        else:
+            kind = getattr(item, "type", None)
+            rec.drop(
+                f"output[{position}]",
+                f"a {kind} item has no Chat Completions form",
+                "translate.response.item_dropped",
+                item_type=kind,
             )
     message: dict[str, Any] = {
         "role": "assistant",
@@ -195,11 +228,21 @@ def translate_response(
     to: Literal["responses", "chat"],
     tool_names: ToolNameMap | None = None,
     profile: str | Profile | None = None,
+    notes: list[Note] | None = None,
+    strict: bool = False,
 ) -> Response | ChatCompletion:
     """Translate a non-streaming body: a ``ChatCompletion`` ``to="responses"``, or a
-    ``Response`` ``to="chat"``. ``tool_names`` is the request translation's map."""
+    ``Response`` ``to="chat"``. ``tool_names`` is the request translation's map.
+
+    What the target cannot carry (choices after the first, annotations, items with no chat
+    form) is appended to ``notes`` when a list is given; with ``strict=True`` it raises
+    :class:`TranslationError` instead.
+    """
+    rec = Recorder(strict=strict)
+    if notes is not None:
+        rec.notes = notes
     if to == "responses":
-        return chat_completion_to_response(body, tool_names=tool_names, profile=profile)
+        return chat_completion_to_response(body, tool_names=tool_names, profile=profile, rec=rec)
     if to == "chat":
-        return response_to_chat_completion(body, tool_names=tool_names, profile=profile)
+        return response_to_chat_completion(body, tool_names=tool_names, profile=profile, rec=rec)
     raise ValueError(f"to must be 'responses' or 'chat', not {to!r}")

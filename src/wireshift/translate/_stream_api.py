@@ -28,6 +28,7 @@ from typing import Any, Literal
 import pydantic_core
 from pydantic import BaseModel
 
+from .._notes import Note
 from .._profiles import Profile, get_profile
 from .._sse import DONE, SSEComment, SSEDecoder
 from .._toolnames import ToolNameMap
@@ -53,6 +54,8 @@ class _Pipeline:
         include_usage: bool,
         reasoning: ReasoningStyle | None,
         response: dict[str, Any] | None,
+        notes: list[Note] | None,
+        strict: bool,
     ) -> None:
         if to not in ("responses", "chat"):
             raise ValueError(f"to must be 'responses' or 'chat', not {to!r}")
@@ -69,11 +72,19 @@ class _Pipeline:
                 reasoning=reasoning,
                 response=response,
                 encode=encode,
+                strict=strict,
             )
         else:
             self.translator = ResponsesToChatStream(
-                tool_names=tool_names, profile=profile, include_usage=include_usage, encode=encode
+                tool_names=tool_names,
+                profile=profile,
+                include_usage=include_usage,
+                encode=encode,
+                strict=strict,
             )
+        if notes is not None:
+            # Notes land in the caller's list as the stream goes.
+            self.translator.rec.notes = notes
 
     def feed(self, item: Any) -> list[Any]:
         if isinstance(item, _TEXT_OR_RAW):
@@ -156,15 +167,22 @@ def translate_stream(
     include_usage: bool = True,
     reasoning: ReasoningStyle | None = None,
     response: dict[str, Any] | None = None,
+    notes: list[Note] | None = None,
+    strict: bool = False,
 ) -> Iterator[Any]:
     """Translate a stream (see the module docstring for inputs, outputs and errors).
 
     ``tool_names`` is the request translation's map; ``profile`` names where reasoning comes
     from and goes to, and the Responses dialect; ``include_usage`` asks for the chat usage
     chunk; ``reasoning`` picks summary or text reasoning events; ``response`` gives fields to
-    echo on every Responses ``response`` object (``model``, ``tools``...).
+    echo on every Responses ``response`` object (``model``, ``tools``...). What the target
+    cannot carry (chat choices after the first, logprobs, Responses items with no chat form,
+    annotations) is appended to ``notes`` as the stream goes, when a list is given; with
+    ``strict=True`` it raises :class:`TranslationError` instead.
     """
-    pipe = _Pipeline(to, tool_names, profile, encode, include_usage, reasoning, response)
+    pipe = _Pipeline(
+        to, tool_names, profile, encode, include_usage, reasoning, response, notes, strict
+    )
     for item in events:
         yield from pipe.feed(item)
     yield from pipe.close()
@@ -181,9 +199,13 @@ async def atranslate_stream(
     include_usage: bool = True,
     reasoning: ReasoningStyle | None = None,
     response: dict[str, Any] | None = None,
+    notes: list[Note] | None = None,
+    strict: bool = False,
 ) -> AsyncIterator[Any]:
     """The async twin of :func:`translate_stream`; ``events`` may be sync or async."""
-    pipe = _Pipeline(to, tool_names, profile, encode, include_usage, reasoning, response)
+    pipe = _Pipeline(
+        to, tool_names, profile, encode, include_usage, reasoning, response, notes, strict
+    )
     if isinstance(events, AsyncIterable):
         async for item in events:
             for out in pipe.feed(item):

@@ -48,7 +48,9 @@ from ..responses._events import (
     parse_response_event,
 )
 from ..responses._response import Response, ResponseUsage
+from ._context import Recorder
 from ._fast import EventTemplate, conforms, construct, field_types, loads_object
+from ._toolforms import form_call_arguments
 
 __all__ = [
     "ResponsesToChatStream",
@@ -130,9 +132,13 @@ class ResponsesToChatStream:
         profile: str | Profile | None = None,
         include_usage: bool = True,
         encode: bool = False,
+        strict: bool = False,
     ) -> None:
         self.profile = get_profile(profile)
         self.tool_names = tool_names
+        # What the chunks cannot carry (items without a chat form, annotations); in strict
+        # mode, a TranslationError instead.
+        self.rec = Recorder(strict=strict)
         self.include_usage = include_usage
         self.encode = encode
         fields = self.profile.reasoning_reply_fields
@@ -382,7 +388,16 @@ class ResponsesToChatStream:
 
     def _on_item_done(self, event: Any) -> list[Any]:
         item = event.item
+        if item.type in _FORM_CALLS:
+            return self._form_call(event.output_index, item)
         if item.type not in ("function_call", "custom_tool_call"):
+            if item.type not in _TEXT_ITEMS:
+                self.rec.drop(
+                    f"output[{event.output_index}]",
+                    f"a {item.type} item has no Chat Completions form",
+                    "translate.stream.item_dropped",
+                    item_type=item.type,
+                )
             return []
         out: list[Any] = []
         key = item.id or f"@{event.output_index}"
@@ -403,6 +418,31 @@ class ResponsesToChatStream:
         if full.startswith(sent) and len(full) > len(sent):
             out.append(self._args_chunk(state, full[len(sent) :]))
         return out
+
+    def _form_call(self, output_index: int | None, item: Any) -> list[Any]:
+        """A local_shell, shell or apply_patch call: one chunk with the whole call in the
+        function form the request translation declared."""
+        form, arguments = form_call_arguments(item)
+        name = self.tool_names.chat_name(form.name) if self.tool_names else form.name
+        key = item.id or f"@{output_index}"
+        index = len(self._calls)
+        self._calls[key] = [index, False, [arguments]]
+        tool = ToolCallDelta.model_construct(
+            index=index,
+            id=item.call_id,
+            type="function",
+            function=FunctionCallDelta.model_construct(name=name, arguments=arguments),
+        )
+        return [self._chunk(construct(ChunkDelta, {"tool_calls": [tool]}))]
+
+    def _on_annotation(self, event: Any) -> list[Any]:
+        self.rec.drop(
+            f"output[{event.output_index}].content[{event.content_index}].annotations"
+            f"[{event.annotation_index}]",
+            "chat chunks carry no annotations",
+            "translate.stream.annotation_dropped",
+        )
+        return []
 
     def _on_terminal(self, event: Any) -> list[Any]:
         self._finished = True
@@ -443,11 +483,18 @@ _HANDLERS: dict[str, Any] = {
     "response.function_call_arguments.delta": ResponsesToChatStream._on_args_delta,
     "response.custom_tool_call_input.delta": ResponsesToChatStream._on_args_delta,
     "response.output_item.done": ResponsesToChatStream._on_item_done,
+    "response.output_text.annotation.added": ResponsesToChatStream._on_annotation,
     "response.completed": ResponsesToChatStream._on_terminal,
     "response.incomplete": ResponsesToChatStream._on_terminal,
     "response.failed": ResponsesToChatStream._on_terminal,
     "error": ResponsesToChatStream._on_error,
 }
+
+
+# Output items whose content the chunks carry as text, reasoning or refusal.
+_TEXT_ITEMS = frozenset({"message", "reasoning"})
+# Calls sent back in the function form of their tool (see _toolforms).
+_FORM_CALLS = frozenset({"local_shell_call", "shell_call", "apply_patch_call"})
 
 
 def _event_types(cls: type[Any]) -> dict[str, tuple[type[Any], ...]]:

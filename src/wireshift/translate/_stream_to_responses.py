@@ -78,6 +78,7 @@ from ..responses._response import (
     ResponseError,
     ResponseUsage,
 )
+from ._context import Recorder
 from ._fast import EventTemplate, conforms, construct, field_types, loads_object
 from ._toolforms import FUNCTION_FORMS, call_item_from_chat
 
@@ -297,9 +298,14 @@ class ChatToResponsesStream:
         response: dict[str, Any] | None = None,
         response_id: str | None = None,
         encode: bool = False,
+        strict: bool = False,
     ) -> None:
         self.profile = get_profile(profile)
         self.encode = encode
+        # What the events cannot carry (choices after the first, logprobs), each said once;
+        # in strict mode, a TranslationError instead.
+        self.rec = Recorder(strict=strict)
+        self._noted: set[str] = set()
         self.tool_names = tool_names
         self.open_responses = self.profile.dialect == "open-responses"
         self.reasoning_style: ReasoningStyle = reasoning or "summary"
@@ -379,7 +385,19 @@ class ChatToResponsesStream:
             return out
         for choice in chunk.choices:
             if choice.index:  # only the first choice becomes the response
+                self._drop_once(
+                    f"choices[{choice.index}]",
+                    "a Response has one output: only choice 0 is translated",
+                    "translate.stream.choice_dropped",
+                )
                 continue
+            logprobs = choice.logprobs
+            if logprobs is not None and (logprobs.content or logprobs.refusal):
+                self._drop_once(
+                    "choices[0].logprobs",
+                    "chat token logprobs are not carried into the Responses events",
+                    "translate.stream.logprobs_dropped",
+                )
             self._delta(out, choice.delta)
             if choice.finish_reason:
                 self._finish_reason = choice.finish_reason
@@ -432,6 +450,11 @@ class ChatToResponsesStream:
         out: list[Any] = []
         self._apply(out, reasoning, delta.get("content"), delta.get("refusal"), calls)
         return out
+
+    def _drop_once(self, path: str, reason: str, code: str) -> None:
+        if path not in self._noted:
+            self._noted.add(path)
+            self.rec.drop(path, reason, code)
 
     def mark_done(self) -> None:
         """Note the upstream's ``data: [DONE]`` (the stream ends at :meth:`close`)."""

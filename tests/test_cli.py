@@ -53,6 +53,29 @@ def test_translate_strict_reports_and_exits_1(capsys: pytest.CaptureFixture[str]
     assert "rejected in strict mode" in err
 
 
+def test_translate_a_response_reports_what_chat_cannot_carry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    search = {"type": "web_search_call", "id": "ws_1", "status": "completed", "action": {}}
+    message = {
+        "type": "message",
+        "id": "msg_1",
+        "role": "assistant",
+        "status": "completed",
+        "content": [{"type": "output_text", "text": "Found it.", "annotations": []}],
+    }
+    body = {"id": "resp_1", "object": "response", "status": "completed", "model": "m"}
+    path = tmp_path / "response.json"
+    path.write_text(json.dumps({**body, "output": [search, message]}))
+    code, out, err = run(["translate", str(path), "--to", "chat"], capsys)
+    assert code == 0
+    assert json.loads(out)["choices"][0]["message"]["content"] == "Found it."
+    assert "note: output[0]: dropped" in err
+    code, out, err = run(["translate", str(path), "--to", "chat", "--strict"], capsys)
+    assert (code, out) == (1, "")
+    assert "rejected in strict mode: output[0]" in err
+
+
 def test_accumulate_prints_the_answer(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["accumulate", str(CODEX_TURN)], capsys)
     assert code == 0

@@ -86,8 +86,17 @@ def _cmd_translate(args: argparse.Namespace) -> int:
         for note in result.notes:
             _say(_note_line(note))
         return EXIT_OK
-    translated = translate_response(body, to=args.to, profile=args.profile)
+    notes: list[Note] = []
+    try:
+        translated = translate_response(
+            body, to=args.to, profile=args.profile, notes=notes, strict=args.strict
+        )
+    except TranslationError as exc:
+        _say(f"rejected in strict mode: {exc}")
+        return EXIT_FINDINGS
     _emit(translated.to_dict(), sys.stdout)
+    for note in notes:
+        _say(_note_line(note))
     return EXIT_OK
 
 

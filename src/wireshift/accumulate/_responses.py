@@ -3,6 +3,10 @@
 Each event is parsed once (SSE ``data`` text straight into the event models) and filed where
 it belongs: lifecycle events merge into the response's fields, item events into the state of
 their output item, deltas appended to lists. The response is built only when asked for.
+
+Delta events of one item differ only in their delta, sequence number and pad: once one has
+been read by the models, the rest are read by its shape (see ``_shapes``) with the same
+outcome (tests/test_accumulate_responses_fast.py compares both ways).
 """
 
 from __future__ import annotations
@@ -87,6 +91,7 @@ from ..responses import (
     parse_response_event,
 )
 from ..responses._events import _parser as _EVENTS
+from ..translate._fast import loads_object
 from ._feeding import PayloadFeeder
 from ._fold import fold
 from ._input import Payload, payload_dict
@@ -95,11 +100,19 @@ from ._log import NoteLog
 from ._output import merge_output
 from ._result import AccumulatedResponse
 from ._sequence_window import SequenceWindow
+from ._shapes import Hole, PayloadShape, learn_shape
 from ._text import TextBuffer
 from ._text_pool import TextPool
 
 __all__ = ["ResponsesAccumulator"]
 
+
+# Shapes kept at once (items whose deltas take turns), and how many learning attempts are
+# allowed: a few, then one per so many events (a stream whose deltas never repeat a shape
+# costs one extra parse per that many events).
+_SHAPES = 4
+_LEARN_BUDGET = 8
+_LEARN_EVERY = 64
 
 _TERMINAL_STATUS = {
     "response.completed": "completed",
@@ -190,11 +203,27 @@ class ResponsesAccumulator(PayloadFeeder):
         self._transcript: TextBuffer | None = None
         # Long texts the stream repeats (done events, the terminal output), held once.
         self._pool = TextPool()
+        # Shapes of the latest delta events (see _shapes), and how many were tried.
+        self._shapes: list[_DeltaShape] = []
+        self._learnt = 0
 
     # --- reading ------------------------------------------------------------------------
 
     def feed_payload(self, name: str | None, payload: Payload) -> None:
         """Take one event's payload; ``name`` is its SSE ``event:`` name, if any."""
+        if type(payload) is str and self._shapes and self._terminal is None:
+            # A delta of a learnt shape: what the models would do with it, without them.
+            for held in self._shapes:
+                values = held.shape.values(payload)
+                if values is None:
+                    continue
+                if name is None or name == held.kind:
+                    seq = values[1] if held.numbered else None
+                    if seq is None or self._window.take_next(seq, hash(payload)):
+                        self._count += 1
+                        held.target.add(values[0], seq)
+                        return
+                break  # for the models: a repeat, disorder, or an event name that differs
         index = self._count
         self._count = index + 1
         event: Any = None
@@ -239,10 +268,36 @@ class ResponsesAccumulator(PayloadFeeder):
                 "event_after_terminal",
             )
         handler = _HANDLERS.get(type(event))
-        if handler is not None:
-            handler(self, event, seq)
-        else:
+        if handler is None:
             self._on_unknown(index, event)
+            return
+        target = handler(self, event, seq)
+        if (
+            target is not None
+            and type(payload) is str
+            and event.item_id is not None
+            and self._terminal is None
+            and self._learnt <= _LEARN_BUDGET + index // _LEARN_EVERY
+        ):
+            self._learn(payload, event.type, target)
+
+    def _learn(self, payload: str, kind: str, target: TextBuffer) -> None:
+        """Learn the shape of a delta event whose only effect was adding its delta: later
+        events of that shape are read without parsing (see _shapes)."""
+        self._learnt += 1
+        parsed = loads_object(payload)
+        if parsed is None:
+            return
+        holes: list[Hole] = [(("delta",), "str")]
+        numbered = "sequence_number" in parsed
+        if numbered:
+            holes.append((("sequence_number",), "int"))
+        if "obfuscation" in parsed:
+            holes.append((("obfuscation",), "str"))  # a random pad the result does not keep
+        shape = learn_shape(payload, parsed, holes)
+        if shape is not None:
+            learnt = _DeltaShape(shape, kind, target, numbered)
+            self._shapes = [learnt, *self._shapes[: _SHAPES - 1]]
 
     def _repeated(self, index: int, event: Any, seq: int, fingerprint: int) -> bool:
         """Whether the event repeats one already read (noted, to be dropped); a number used
@@ -449,8 +504,7 @@ class ResponsesAccumulator(PayloadFeeder):
         self._pool.share_in(event.part)
         state.part(event.content_index, event.part.type).done = event.part
 
-    def _on_text_delta(self, event: ResponseTextDeltaEvent, seq: int | None) -> None:
-        # The hot path: most events of most streams are text deltas.
+    def _on_text_delta(self, event: ResponseTextDeltaEvent, seq: int | None) -> TextBuffer | None:
         item_id = event.item_id
         state = self._ids.get(item_id) if item_id is not None else None
         if state is None or (event.output_index is not None and state.index is None):
@@ -461,13 +515,16 @@ class ResponsesAccumulator(PayloadFeeder):
             if part.logprobs is None:
                 part.logprobs = []
             part.logprobs += event.logprobs
+            return None  # logprobs to keep: not a delta a shape may stand for
+        return part.text
 
-    def _on_part_delta(self, event: Any, seq: int | None) -> None:
+    def _on_part_delta(self, event: Any, seq: int | None) -> TextBuffer:
         kind, part_kind = _PART_DELTAS[type(event)]
         part = self._item(event.output_index, event.item_id, kind).part(
             event.content_index, part_kind
         )
         part.text.add(event.delta, seq)
+        return part.text
 
     def _on_part_text_done(self, event: Any, seq: int | None) -> None:
         kind, part_kind, field = _PART_DONES[type(event)]
@@ -486,9 +543,11 @@ class ResponsesAccumulator(PayloadFeeder):
             part.annotations = {}
         part.annotations[event.annotation_index] = event.annotation
 
-    def _on_field_delta(self, event: Any, seq: int | None) -> None:
+    def _on_field_delta(self, event: Any, seq: int | None) -> TextBuffer:
         kind, field = _FIELD_DELTAS[type(event)]
-        self._item(event.output_index, event.item_id, kind).text(field).add(event.delta, seq)
+        buffer = self._item(event.output_index, event.item_id, kind).text(field)
+        buffer.add(event.delta, seq)
+        return buffer
 
     def _on_field_done(self, event: Any, seq: int | None) -> None:
         kind, field, attr = _FIELD_DONES[type(event)]
@@ -510,9 +569,11 @@ class ResponsesAccumulator(PayloadFeeder):
 
     def _on_summary_delta(
         self, event: ResponseReasoningSummaryTextDeltaEvent, seq: int | None
-    ) -> None:
+    ) -> TextBuffer:
         state = self._item(event.output_index, event.item_id, "reasoning")
-        state.summary_part(event.summary_index).text.add(event.delta, seq)
+        buffer = state.summary_part(event.summary_index).text
+        buffer.add(event.delta, seq)
+        return buffer
 
     def _on_summary_done(
         self, event: ResponseReasoningSummaryTextDoneEvent, seq: int | None
@@ -729,6 +790,19 @@ class ResponsesAccumulator(PayloadFeeder):
         )
 
 
+class _DeltaShape:
+    """The shape of one item's delta events, and the buffer their deltas go to."""
+
+    __slots__ = ("kind", "numbered", "shape", "target")
+
+    def __init__(self, shape: PayloadShape, kind: str, target: TextBuffer, numbered: bool):
+        self.shape = shape
+        self.kind = kind
+        self.target = target
+        # Whether the events carry a sequence_number (the second hole).
+        self.numbered = numbered
+
+
 def _position(state: ItemState) -> tuple[int, int]:
     return (state.index if state.index is not None else state.order, state.order)
 
@@ -751,7 +825,9 @@ def _parse_item(body: dict[str, Any], where: str, log: NoteLog | None) -> Item |
     return item
 
 
-_Handler = Callable[[ResponsesAccumulator, Any, "int | None"], None]
+# A handler returns the text buffer a delta went to when adding the delta was all the event
+# did (so a shape may stand for the events like it: see _learn), else None.
+_Handler = Callable[[ResponsesAccumulator, Any, "int | None"], "TextBuffer | None"]
 
 _HANDLERS: dict[type[Any], _Handler] = {
     ResponseQueuedEvent: ResponsesAccumulator._on_lifecycle,

@@ -221,3 +221,15 @@ def test_the_sequence_window_tells_repeats_reuse_disorder_and_gaps() -> None:
     assert window.missing == 2
     assert window.take(latest + 1, 2) == "new"  # one of them, late
     assert (window.missing, window.disorder) == (1, 1)
+
+
+def test_an_event_too_far_behind_to_check_is_kept_with_a_note() -> None:
+    events: list[dict[str, object]] = [_delta(seq, f"{seq},") for seq in range(DEDUPE_WINDOW + 5)]
+    events.append(_delta(1, "1,"))  # a repeat of an event long past the window
+    result = accumulate_stream(_stream(events), format="responses")
+    codes = [note.code for note in result.notes]
+    assert "sequence_unchecked" in codes
+    assert "duplicate_event" not in codes
+    # Kept: it cannot be told from a new event.
+    assert result.text is not None
+    assert len(result.text) == sum(len(str(e["delta"])) for e in events)

@@ -318,6 +318,14 @@ class ResponsesAccumulator(PayloadFeeder):
                 f"sequence_number {seq} was already used by a different event",
                 "sequence_reused",
             )
+        elif verdict == "unknown":
+            self._log.add(
+                f"events[{index}] {event.type}",
+                "kept",
+                f"sequence_number {seq} is too far behind the latest (or out of range) to tell "
+                "whether the event repeats one already read",
+                "sequence_unchecked",
+            )
         return False
 
     def _drifted(

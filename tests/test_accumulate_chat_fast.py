@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from accumulate_outcome import outcome
 from wireshift.accumulate import ChatAccumulator, accumulate_stream
 
 DATA = Path(__file__).parent / "data" / "streams"
@@ -50,13 +51,7 @@ def _outcome(items: list[Any], *, fast: bool, monkeypatch: pytest.MonkeyPatch) -
     with monkeypatch.context() as patch:
         patch.setattr(ChatAccumulator, "_fast", fast)
         result = accumulate_stream(items, format="chat")
-    return (
-        result.completion.to_json(),
-        [(n.path, n.action, n.code, n.reason) for n in result.notes],
-        None if result.error is None else result.error.to_body(),
-        result.truncated,
-        result.unknown_events,
-    )
+    return outcome(result)
 
 
 def _compare(items: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from accumulate_outcome import outcome
 from wireshift.accumulate import _responses, accumulate_stream
 
 DATA = Path(__file__).parent / "data" / "streams"
@@ -28,14 +29,7 @@ def _outcome(items: list[Any], *, shapes: bool, monkeypatch: pytest.MonkeyPatch)
         if not shapes:
             patch.setattr(_responses, "_LEARN_BUDGET", -(10**9))
         result = accumulate_stream(items, format="responses")
-    error = result.error
-    return (
-        result.response.to_json(),
-        [(n.path, n.action, n.code, n.reason) for n in result.notes],
-        None if error is None else (error.code, error.message, error.source),
-        result.truncated,
-        result.unknown_events,
-    )
+    return outcome(result)
 
 
 def _compare(items: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,9 +3,12 @@ ways and compare."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
-from wireshift.accumulate import AccumulatedChatCompletion, AccumulatedResponse
+import pytest
+
+from wireshift.accumulate import AccumulatedChatCompletion, AccumulatedResponse, accumulate_stream
 
 
 def outcome(result: AccumulatedResponse | AccumulatedChatCompletion) -> tuple[Any, ...]:
@@ -19,3 +22,17 @@ def outcome(result: AccumulatedResponse | AccumulatedChatCompletion) -> tuple[An
         result.truncated,
         result.unknown_events,
     )
+
+
+def assert_same_both_ways(
+    items: list[Any],
+    format: Literal["responses", "chat"],
+    slow: Callable[[pytest.MonkeyPatch], None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Accumulate ``items`` as they are and with ``slow`` applied (turning the fast readings
+    off); the outcomes must be equal."""
+    fast = outcome(accumulate_stream(items, format=format))
+    with monkeypatch.context() as patch:
+        slow(patch)
+        assert outcome(accumulate_stream(items, format=format)) == fast

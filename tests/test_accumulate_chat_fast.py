@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accumulate_outcome import outcome
-from wireshift.accumulate import ChatAccumulator, accumulate_stream
+from accumulate_outcome import assert_same_both_ways
+from wireshift.accumulate import ChatAccumulator
 
 DATA = Path(__file__).parent / "data" / "streams"
 CORPUS = sorted([*(DATA / "chat").glob("*.sse"), *(DATA / "accumulate").glob("chat_*.sse")])
@@ -47,16 +47,9 @@ class _Counts:
         monkeypatch.setattr(ChatAccumulator, "_on_shape", counted_on_shape)
 
 
-def _outcome(items: list[Any], *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
-    with monkeypatch.context() as patch:
-        patch.setattr(ChatAccumulator, "_fast", fast)
-        result = accumulate_stream(items, format="chat")
-    return outcome(result)
-
-
 def _compare(items: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    assert _outcome(items, fast=True, monkeypatch=monkeypatch) == _outcome(
-        items, fast=False, monkeypatch=monkeypatch
+    assert_same_both_ways(
+        items, "chat", lambda patch: patch.setattr(ChatAccumulator, "_fast", False), monkeypatch
     )
 
 

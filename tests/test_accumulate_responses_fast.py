@@ -17,24 +17,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accumulate_outcome import outcome
+from accumulate_outcome import assert_same_both_ways
 from wireshift.accumulate import _responses, accumulate_stream
 
 DATA = Path(__file__).parent / "data" / "streams"
 CORPUS = sorted([DATA / "codex_turn.sse", *(DATA / "accumulate").glob("responses_*.sse")])
 
 
-def _outcome(items: list[Any], *, shapes: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
-    with monkeypatch.context() as patch:
-        if not shapes:
-            patch.setattr(_responses, "_LEARN_BUDGET", -(10**9))
-        result = accumulate_stream(items, format="responses")
-    return outcome(result)
-
-
 def _compare(items: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    assert _outcome(items, shapes=True, monkeypatch=monkeypatch) == _outcome(
-        items, shapes=False, monkeypatch=monkeypatch
+    assert_same_both_ways(
+        items,
+        "responses",
+        lambda patch: patch.setattr(_responses, "_LEARN_BUDGET", -(10**9)),
+        monkeypatch,
     )
 
 

@@ -127,3 +127,17 @@ def test_holes_must_be_the_values_the_parser_keeps() -> None:
 )
 def test_what_cannot_be_a_hole_gives_no_shape(text: str, holes: list[Hole]) -> None:
     assert learn_shape(text, json.loads(text), holes) is None
+
+
+@pytest.mark.parametrize("piece", ["a", "\\n", 'a\\"'])
+def test_a_long_hole_that_does_not_match_fails_quickly(piece: str) -> None:
+    # A pattern that could match a run of plain characters in several ways backtracks
+    # exponentially on a near miss: this would not finish.
+    text = _text(BASE, ascii_only=True, compact=True)
+    shape = learn_shape(text, dict(BASE), HOLES)
+    assert shape is not None
+    long_delta = piece * 20_000
+    near_miss = text.replace('"hello"', f'"{long_delta}"').replace('"logprobs":[]', '"logprobs":0')
+    assert shape.values(near_miss) is None
+    good = text.replace('"hello"', f'"{long_delta}"')
+    assert shape.values(good) == [json.loads(f'"{long_delta}"'), 12, "abc"]

@@ -35,10 +35,12 @@ _scanstring = cast(
     json.decoder.scanstring,  # type: ignore[attr-defined]
 )
 # What a hole may hold. Integers: no sign, no leading zero, few enough digits to be exact
-# everywhere. Strings: the body of one JSON string token (escapes decoded afterwards).
+# everywhere. Strings: the body of one JSON string token (escapes decoded afterwards), as runs
+# of plain characters split by escapes: each text can be matched one way only, so a payload
+# that fails to match fails in linear time (`(?:[^"]+|...)*` would backtrack exponentially).
 _TOKENS: dict[HoleKind, str] = {
     "int": r"(0|[1-9][0-9]{0,15})",
-    "str": r'((?:[^"\\\x00-\x1f]+|\\.)*)',
+    "str": r'([^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*)',
 }
 _JSON_SPACE = r"[ \t\n\r]*"
 # Occurrences of a hole's key tried before giving up.

@@ -91,7 +91,15 @@ def versus(
         return Row(name, target=target, note=f"not measured: {mine}")
     if isinstance(theirs, Unavailable):
         return Row(name, mine, base, target=target, note=f"{base} not measured: {theirs}")
-    ratio = mine / theirs
+    rounds = getattr(results, "rounds", {})
+    if subject in rounds and base in rounds:
+        # The median of each round's ratio: the two samples of a round are taken moments
+        # apart, so a change in the machine's speed between rounds cancels out.
+        ratio = statistics.median(
+            [a / b for a, b in zip(rounds[subject], rounds[base], strict=True)]
+        )
+    else:
+        ratio = mine / theirs
     met = None if limit is None else ratio <= limit
     return Row(name, mine, base, ratio, target, met, note)
 
@@ -142,7 +150,15 @@ def side_by_side(
             samples[name].append(sample(contenders[name], number))
     for name, runs in samples.items():
         results[name] = statistics.median(runs)
-    return {name: results[name] for name in contenders}
+    timings = Timings({name: results[name] for name in contenders})
+    timings.rounds = samples
+    return timings
+
+
+class Timings(dict[str, "float | Unavailable"]):
+    """Each contender's median time, and (``rounds``) its sample of every round."""
+
+    rounds: dict[str, list[float]]
 
 
 def split_sse(chunks: Iterable[bytes]) -> Iterator[bytes]:

@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> None:
     header = (
         f"wireshift benchmarks. Machine: {machine()}.\n"
         f"Median of {args.repeats} samples of process CPU time per contender, sampled in turns; "
-        f"ratio = time / the 'against' time; run took {elapsed:.0f} s."
+        f"ratio = the median over the rounds of time / the 'against' time; run took "
+        f"{elapsed:.0f} s."
     )
     print(render(header, sections))
     judged = [(s.title, row) for s in sections for row in s.rows if row.met is not None]

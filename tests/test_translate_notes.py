@@ -175,3 +175,26 @@ def test_hosted_calls_go_back_to_chat_alike_from_a_stream_and_a_body() -> None:
     assert [call_id for call_id, _, _ in from_stream] == [c[1] for c in HOSTED_CALLS]
     assert chunks[-1]["choices"][0]["finish_reason"] == "tool_calls"
     assert notes == []
+
+
+def test_encrypted_reasoning_is_noted_and_strict_mode_lets_it_pass() -> None:
+    raw = (DATA.parent / "codex_turn.sse").read_bytes()
+    response = accumulate_stream(raw, format="responses").response
+    encrypted = [
+        f"output[{n}].encrypted_content"
+        for n, item in enumerate(response.output)
+        if getattr(item, "encrypted_content", None)
+    ]
+    assert encrypted  # the captured turn carries encrypted reasoning
+    stream_notes: list[Note] = []
+    list(translate_stream([raw], to="chat", notes=stream_notes))
+    body_notes: list[Note] = []
+    translate_response(response, to="chat", notes=body_notes)
+    for notes, code in (
+        (stream_notes, "translate.stream.encrypted_reasoning_dropped"),
+        (body_notes, "translate.response.encrypted_reasoning_dropped"),
+    ):
+        assert [(n.path, n.code) for n in notes] == [(path, code) for path in encrypted]
+    # Nothing the caller could use is lost (the summary goes out), so strict mode passes.
+    list(translate_stream([raw], to="chat", strict=True))
+    translate_response(response, to="chat", strict=True)

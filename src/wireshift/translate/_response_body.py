@@ -35,7 +35,7 @@ from ..responses._items import (
 )
 from ..responses._response import Response
 from ._context import Recorder
-from ._stream_to_chat import chat_finish_reason, responses_usage_to_chat
+from ._stream_to_chat import _ENCRYPTED_REASONING, chat_finish_reason, responses_usage_to_chat
 from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
 from ._toolforms import form_call_arguments
 
@@ -159,6 +159,13 @@ def response_to_chat_completion(
         elif isinstance(item, ReasoningItem):
             parts = list(item.content or []) or list(item.summary)
             reasoning.append("\n\n".join(getattr(p, "text", "") for p in parts))
+            if item.encrypted_content:
+                rec.drop(
+                    f"output[{position}].encrypted_content",
+                    _ENCRYPTED_REASONING,
+                    "translate.response.encrypted_reasoning_dropped",
+                    lossy=False,
+                )
         elif isinstance(item, (FunctionCall, CustomToolCall)):
             name = item.name
             if tool_names is not None:

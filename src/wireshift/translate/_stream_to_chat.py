@@ -391,6 +391,13 @@ class ResponsesToChatStream:
         if item.type in _FORM_CALLS:
             return self._form_call(event.output_index, item)
         if item.type not in ("function_call", "custom_tool_call"):
+            if item.type == "reasoning" and getattr(item, "encrypted_content", None):
+                self.rec.drop(
+                    f"output[{event.output_index}].encrypted_content",
+                    _ENCRYPTED_REASONING,
+                    "translate.stream.encrypted_reasoning_dropped",
+                    lossy=False,
+                )
             if item.type not in _TEXT_ITEMS:
                 self.rec.drop(
                     f"output[{event.output_index}]",
@@ -491,6 +498,10 @@ _HANDLERS: dict[str, Any] = {
 }
 
 
+_ENCRYPTED_REASONING = (
+    "encrypted reasoning has no place in a chat reply (only OpenAI can read it); its summary "
+    "or text is sent"
+)
 # Output items whose content the chunks carry as text, reasoning or refusal.
 _TEXT_ITEMS = frozenset({"message", "reasoning"})
 # Calls sent back in the function form of their tool (see _toolforms).

@@ -13,19 +13,18 @@ import itertools
 import json
 import os
 import shutil
-import socket
 import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from local_servers import Reply, serve_asgi, serve_upstream
 
 pytestmark = pytest.mark.e2e
 
@@ -193,50 +192,25 @@ def _chunks(
     return chunks
 
 
-@contextmanager
-def serve_upstream(script: ScriptedUpstream) -> Iterator[str]:
-    """``script`` served on a free port; yields the base URL."""
+def serve_script(script: ScriptedUpstream) -> AbstractContextManager[str]:
+    """``script`` served as a chat upstream; yields the base URL."""
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def handle(path: str, body: Any, headers: dict[str, str]) -> Reply:
+        script.requests.append(body)
+        script.headers.append({k.lower(): v for k, v in headers.items()})
+        if not path.endswith("/chat/completions"):
+            return 404, "application/json", b'{"error":{"message":"not found"}}'
+        try:
+            if script.refusal is not None:
+                raise AssertionError(script.refusal)
+            chunks = script.reply(body)
+        except AssertionError as exc:
+            error = {"message": str(exc), "type": "invalid_request_error"}
+            return 400, "application/json", json.dumps({"error": error}).encode()
+        sse = b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks)
+        return 200, "text/event-stream", sse + b"data: [DONE]\n\n"
 
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)))
-            script.requests.append(body)
-            script.headers.append({k.lower(): v for k, v in self.headers.items()})
-            if not self.path.endswith("/chat/completions"):
-                self._send(404, "application/json", b'{"error":{"message":"not found"}}')
-                return
-            try:
-                if script.refusal is not None:
-                    raise AssertionError(script.refusal)
-                chunks = script.reply(body)
-            except AssertionError as exc:
-                error = {"message": str(exc), "type": "invalid_request_error"}
-                self._send(400, "application/json", json.dumps({"error": error}).encode())
-                return
-            sse = b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks)
-            self._send(200, "text/event-stream", sse + b"data: [DONE]\n\n")
-
-        def _send(self, status: int, kind: str, payload: bytes) -> None:
-            self.send_response(status)
-            self.send_header("content-type", kind)
-            self.send_header("content-length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    return serve_upstream(handle)
 
 
 # --- the proxy ----------------------------------------------------------------------------
@@ -246,7 +220,6 @@ def serve_upstream(script: ScriptedUpstream) -> Iterator[str]:
 def serve_proxy(upstream_url: str, profile: str) -> Iterator[str]:
     """docs/examples/codex_proxy.py under uvicorn on a free port, configured by its
     environment variables; yields its base URL."""
-    uvicorn = pytest.importorskip("uvicorn")
     spec = importlib.util.spec_from_file_location(f"codex_proxy_{profile}", PROXY)
     assert spec is not None
     assert spec.loader is not None
@@ -258,22 +231,8 @@ def serve_proxy(upstream_url: str, profile: str) -> Iterator[str]:
         env.setenv("MODEL", UPSTREAM_MODEL)
         spec.loader.exec_module(module)  # the proxy reads its settings at import
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(module.app, lifespan="on", log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the proxy did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-        sock.close()
+    with serve_asgi(module.app) as url:
+        yield url
 
 
 # --- the turn -----------------------------------------------------------------------------
@@ -316,7 +275,7 @@ def run_turn(
     codex: str, script: ScriptedUpstream, profile: str, tmp: pytest.TempPathFactory
 ) -> Turn:
     """One ``codex exec`` turn through the proxy, over ``script``."""
-    with serve_upstream(script) as upstream_url, serve_proxy(upstream_url, profile) as proxy_url:
+    with serve_script(script) as upstream_url, serve_proxy(upstream_url, profile) as proxy_url:
         home = _codex_home(tmp.mktemp("codex-home"), proxy_url)
         work = tmp.mktemp("codex-work")
         env = {**os.environ, "CODEX_HOME": str(home), "WIRESHIFT_E2E_KEY": "sk-proxy-e2e"}

@@ -29,7 +29,7 @@ from ..chat import (
 )
 from ..translate._fast import conforms, field_types, loads_object
 from ._feeding import PayloadFeeder
-from ._fold import fold
+from ._fold import describe, fold
 from ._input import Payload, payload_dict
 from ._log import NoteLog
 from ._result import AccumulatedChatCompletion
@@ -383,8 +383,7 @@ class ChatAccumulator(PayloadFeeder):
             self._log.add(
                 f"events[{index}]",
                 "repaired",
-                "the chunk's shape drifted; folded in what it carries: "
-                + "; ".join(f"{c['path']} {c['change']}" for c in changes),
+                "the chunk's shape drifted; folded in what it carries: " + describe(changes),
                 "event_drift",
                 {"changes": changes, "payload": raw},
             )
@@ -585,7 +584,7 @@ class ChatAccumulator(PayloadFeeder):
                 "completion",
                 "repaired",
                 "the streamed pieces lacked what a completion requires; filled: "
-                + "; ".join(f"{c['path']} {c['change']}" for c in changes),
+                + describe(changes),
                 "completion_drift",
                 {"changes": changes},
             )

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from .._errors import PayloadError, format_path
 
-__all__ = ["fold"]
+__all__ = ["describe", "fold"]
 
 T = TypeVar("T")
 
@@ -143,3 +143,8 @@ def _record(
         entry.pop("now", None)
     else:
         entry["now"] = copy.copy(now)
+
+
+def describe(changes: list[dict[str, Any]]) -> str:
+    """The changes :func:`fold` made, as the text of a note (``path change; ...``)."""
+    return "; ".join(f"{c['path']} {c['change']}" for c in changes)

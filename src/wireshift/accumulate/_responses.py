@@ -93,7 +93,7 @@ from ..responses import (
 from ..responses._events import _parser as _EVENTS
 from ..translate._fast import loads_object
 from ._feeding import PayloadFeeder
-from ._fold import fold
+from ._fold import describe, fold
 from ._input import Payload, payload_dict
 from ._items import ItemState, has_status, item_body
 from ._log import NoteLog
@@ -389,8 +389,7 @@ class ResponsesAccumulator(PayloadFeeder):
             self._log.add(
                 f"events[{index}] {raw['type']}",
                 "repaired",
-                "the event's shape drifted; folded in what it carries: "
-                + "; ".join(f"{c['path']} {c['change']}" for c in changes),
+                "the event's shape drifted; folded in what it carries: " + describe(changes),
                 "event_drift",
                 {"changes": changes, "payload": raw},
             )
@@ -825,8 +824,7 @@ def _parse_item(body: dict[str, Any], where: str, log: NoteLog | None) -> Item |
         log.add(
             where,
             "repaired",
-            "the item lacked what its type requires; filled: "
-            + "; ".join(f"{c['path']} {c['change']}" for c in changes),
+            "the item lacked what its type requires; filled: " + describe(changes),
             "item_drift",
             {"changes": changes, "item": body},
         )

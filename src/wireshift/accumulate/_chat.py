@@ -24,10 +24,15 @@ from ..chat import (
     ChatTokenLogprob,
     ChunkChoice,
     ChunkDelta,
-    FunctionCallDelta,
-    ToolCallDelta,
 )
-from ..translate._fast import conforms, field_types, loads_object
+from ..translate._fast import (
+    ToolCallParts,
+    conforms,
+    field_types,
+    loads_object,
+    model_tool_calls,
+    plain_tool_calls,
+)
 from ._feeding import PayloadFeeder
 from ._fold import describe, fold
 from ._input import Payload, payload_dict
@@ -51,24 +56,15 @@ _WHOLE = frozenset({"id", "type", "name", "index", "format", "expires_at"})
 # values of types the models surely accept as they are; anything else goes to the models.
 _FAST_CHOICE_KEYS = frozenset({"index", "delta", "finish_reason", "logprobs"})
 _FAST_DELTA_KEYS = frozenset({*_TEXT_FIELDS, "role", "tool_calls"})
-_FAST_CALL_KEYS = frozenset({"index", "id", "type", "function"})
-_FAST_FUNCTION_KEYS = frozenset({"name", "arguments"})
 _CHOICE_TYPES: dict[str, tuple[type[Any], ...]] = {
     **field_types(ChunkChoice),
     "delta": (dict,),
     "logprobs": (type(None),),
 }
 _DELTA_TYPES = {**field_types(ChunkDelta), "tool_calls": (type(None), list)}
-_CALL_TYPES = {**field_types(ToolCallDelta), "function": (type(None), dict)}
-_FUNCTION_TYPES = field_types(FunctionCallDelta)
 
 # Shapes kept at once: enough for calls or choices that take turns.
 _SHAPES = 4
-
-# One tool-call delta as plain values: index, id, type, name, arguments, unknown fields.
-_CallDelta = tuple[
-    int | None, str | None, str | None, str | None, str | None, dict[str, Any] | None
-]
 
 
 class _Pieces(list[str]):
@@ -279,7 +275,7 @@ class ChatAccumulator(PayloadFeeder):
             del chunk["obfuscation"]
         if chunk != self._last_head or type(choices) is not list:
             return chunk
-        plain: list[tuple[int, dict[str, Any], str | None, list[_CallDelta] | None]] = []
+        plain: list[tuple[int, dict[str, Any], str | None, list[ToolCallParts] | None]] = []
         for position, choice in enumerate(choices):
             if (
                 type(choice) is not dict
@@ -293,7 +289,7 @@ class ChatAccumulator(PayloadFeeder):
             calls = None
             tool_calls = delta.get("tool_calls")
             if tool_calls is not None:
-                calls = _plain_calls(tool_calls)
+                calls = plain_tool_calls(tool_calls)
                 if calls is None:
                     return chunk
             index = choice.get("index")
@@ -309,7 +305,7 @@ class ChatAccumulator(PayloadFeeder):
                 if value is None:
                     continue
                 if name == "tool_calls":
-                    self._on_tool_calls(state, cast("list[_CallDelta]", calls))
+                    self._on_tool_calls(state, cast("list[ToolCallParts]", calls))
                 elif name == "role":
                     if state.role is None:
                         state.role = value
@@ -408,7 +404,7 @@ class ChatAccumulator(PayloadFeeder):
                 else:
                     pieces.append(value)
             elif name == "tool_calls":
-                self._on_tool_calls(state, _model_calls(value))
+                self._on_tool_calls(state, model_tool_calls(value))
             elif name == "role":
                 if state.role is None:
                     state.role = value
@@ -467,7 +463,7 @@ class ChatAccumulator(PayloadFeeder):
                 elif held is None:
                     target[name] = value
 
-    def _on_tool_calls(self, state: _Choice, deltas: list[_CallDelta]) -> None:
+    def _on_tool_calls(self, state: _Choice, deltas: list[ToolCallParts]) -> None:
         touched: set[int] = set()
         for index, call_id, kind, name, arguments, extra in deltas:
             call: _ToolCall | None = None
@@ -698,45 +694,6 @@ def _streamed_string(
         return None
     path = ("choices", 0, "delta", "tool_calls", 0, "function", "arguments")
     return index, "arguments", call_index, path
-
-
-def _model_calls(deltas: list[ToolCallDelta]) -> list[_CallDelta]:
-    calls: list[_CallDelta] = []
-    for delta in deltas:
-        function = delta.function
-        name = arguments = None
-        extra = delta.__pydantic_extra__
-        if function is not None:
-            name, arguments = function.name, function.arguments
-            if function.__pydantic_extra__:
-                extra = {**(extra or {}), "function": function.__pydantic_extra__}
-        calls.append((delta.index, delta.id, delta.type, name, arguments, extra))
-    return calls
-
-
-def _plain_calls(deltas: list[Any]) -> list[_CallDelta] | None:
-    """Tool-call deltas of a decoded chunk as plain values; ``None`` for any the model would
-    read differently or that carries a field the model does not declare."""
-    calls: list[_CallDelta] = []
-    for delta in deltas:
-        if (
-            type(delta) is not dict
-            or not _FAST_CALL_KEYS.issuperset(delta)
-            or not conforms(delta, _CALL_TYPES)
-        ):
-            return None
-        function = delta.get("function")
-        name = arguments = None
-        if function is not None:
-            if not _FAST_FUNCTION_KEYS.issuperset(function) or not conforms(
-                function, _FUNCTION_TYPES
-            ):
-                return None
-            name, arguments = function.get("name"), function.get("arguments")
-        calls.append(
-            (delta.get("index"), delta.get("id"), delta.get("type"), name, arguments, None)
-        )
-    return calls
 
 
 def _complete(pieces: list[str]) -> bool:

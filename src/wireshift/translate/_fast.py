@@ -22,8 +22,18 @@ import pydantic_core
 from pydantic import BaseModel
 
 from .._sse import encode_sse
+from ..chat._completion import FunctionCallDelta, ToolCallDelta
 
-__all__ = ["EventTemplate", "conforms", "construct", "field_types", "loads_object"]
+__all__ = [
+    "EventTemplate",
+    "ToolCallParts",
+    "conforms",
+    "construct",
+    "field_types",
+    "loads_object",
+    "model_tool_calls",
+    "plain_tool_calls",
+]
 
 _NONE = type(None)
 
@@ -139,6 +149,62 @@ def conforms(data: dict[str, Any], table: dict[str, tuple[type[Any], ...]]) -> b
         if allowed is not None and type(value) not in allowed:
             return False
     return True
+
+
+# --- chat tool-call deltas as plain values -------------------------------------------------
+
+ToolCallParts = tuple[
+    int | None, str | None, str | None, str | None, str | None, dict[str, Any] | None
+]
+"""One tool-call delta: index, id, type, function name, arguments, and the fields neither the
+call nor its function declares (the function's under ``"function"``), or ``None``."""
+
+_CALL_KEYS = frozenset({"index", "id", "type", "function"})
+_FUNCTION_KEYS = frozenset({"name", "arguments"})
+_CALL_TYPES: dict[str, tuple[type[Any], ...]] = {
+    **field_types(ToolCallDelta),
+    "function": (_NONE, dict),
+}
+_FUNCTION_TYPES = field_types(FunctionCallDelta)
+
+
+def model_tool_calls(deltas: list[ToolCallDelta]) -> list[ToolCallParts]:
+    """Tool-call delta models as plain values."""
+    calls: list[ToolCallParts] = []
+    for delta in deltas:
+        function = delta.function
+        name = arguments = None
+        extra = delta.__pydantic_extra__
+        if function is not None:
+            name, arguments = function.name, function.arguments
+            if function.__pydantic_extra__:
+                extra = {**(extra or {}), "function": function.__pydantic_extra__}
+        calls.append((delta.index, delta.id, delta.type, name, arguments, extra or None))
+    return calls
+
+
+def plain_tool_calls(deltas: list[Any]) -> list[ToolCallParts] | None:
+    """Tool-call deltas of a chunk read by :func:`loads_object`, as :func:`model_tool_calls`
+    gives them; ``None`` for any the model might read differently or that carries a field it
+    does not declare (left to the model)."""
+    calls: list[ToolCallParts] = []
+    for delta in deltas:
+        if (
+            type(delta) is not dict
+            or not _CALL_KEYS.issuperset(delta)
+            or not conforms(delta, _CALL_TYPES)
+        ):
+            return None
+        function = delta.get("function")
+        name = arguments = None
+        if function is not None:
+            if not _FUNCTION_KEYS.issuperset(function) or not conforms(function, _FUNCTION_TYPES):
+                return None
+            name, arguments = function.get("name"), function.get("arguments")
+        calls.append(
+            (delta.get("index"), delta.get("id"), delta.get("type"), name, arguments, None)
+        )
+    return calls
 
 
 # --- writing SSE without the model ----------------------------------------------------------

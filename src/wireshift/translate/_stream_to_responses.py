@@ -38,8 +38,6 @@ from ..chat._completion import (
     ChatError,
     ChunkChoice,
     ChunkDelta,
-    FunctionCallDelta,
-    ToolCallDelta,
 )
 from ..responses._content import OutputText, ReasoningText, Refusal, SummaryText
 from ..responses._events import (
@@ -79,7 +77,16 @@ from ..responses._response import (
     ResponseUsage,
 )
 from ._context import Recorder
-from ._fast import EventTemplate, conforms, construct, field_types, loads_object
+from ._fast import (
+    EventTemplate,
+    ToolCallParts,
+    conforms,
+    construct,
+    field_types,
+    loads_object,
+    model_tool_calls,
+    plain_tool_calls,
+)
 from ._toolforms import FUNCTION_FORMS, call_item_from_chat
 
 __all__ = [
@@ -230,9 +237,6 @@ class _Call:
 
 _ABSENT: Any = object()
 
-# One tool-call delta as plain values: index, id, whether it has a function, name, arguments.
-_CallDelta = tuple[int | None, str | None, bool, str | None, str | None]
-
 # Value types that surely validate, per key, for the fast reading of chunks (see _feed_fast).
 _CHUNK_TYPES = field_types(ChatCompletionChunk)
 _CHOICE_TYPES = field_types(ChunkChoice)
@@ -241,38 +245,6 @@ _DELTA_TYPES = {
     "tool_calls": (type(None), list),
     "reasoning_details": (type(None), list),
 }
-_TOOL_TYPES = {**field_types(ToolCallDelta), "function": (type(None), dict)}
-_FUNCTION_TYPES = field_types(FunctionCallDelta)
-
-
-def _plain_calls(deltas: list[Any]) -> list[_CallDelta] | None:
-    """Tool-call deltas of a decoded chunk as plain values; ``None`` for any the model would
-    read differently."""
-    calls: list[_CallDelta] = []
-    for delta in deltas:
-        if type(delta) is not dict or not conforms(delta, _TOOL_TYPES):
-            return None
-        fn = delta.get("function")
-        if fn is None:
-            calls.append((delta.get("index"), delta.get("id"), False, None, None))
-        elif conforms(fn, _FUNCTION_TYPES):
-            calls.append(
-                (delta.get("index"), delta.get("id"), True, fn.get("name"), fn.get("arguments"))
-            )
-        else:
-            return None
-    return calls
-
-
-def _model_calls(deltas: Iterable[ToolCallDelta]) -> list[_CallDelta]:
-    calls: list[_CallDelta] = []
-    for delta in deltas:
-        fn = delta.function
-        if fn is None:
-            calls.append((delta.index, delta.id, False, None, None))
-        else:
-            calls.append((delta.index, delta.id, True, fn.name, fn.arguments))
-    return calls
 
 
 class ChatToResponsesStream:
@@ -444,7 +416,7 @@ class ChatToResponsesStream:
         tool_calls = delta.get("tool_calls")
         calls = None
         if tool_calls:
-            calls = _plain_calls(tool_calls)
+            calls = plain_tool_calls(tool_calls)
             if calls is None:
                 return None
         out: list[Any] = []
@@ -558,7 +530,7 @@ class ChatToResponsesStream:
             if text and isinstance(text, str):
                 reasoning = text
                 break
-        calls = _model_calls(delta.tool_calls) if delta.tool_calls else None
+        calls = model_tool_calls(delta.tool_calls) if delta.tool_calls else None
         self._apply(out, reasoning, delta.content, delta.refusal, calls)
 
     def _apply(
@@ -567,7 +539,7 @@ class ChatToResponsesStream:
         reasoning: str | None,
         content: str | None,
         refusal: str | None,
-        calls: list[_CallDelta] | None,
+        calls: list[ToolCallParts] | None,
     ) -> None:
         """One chunk's delta, read from the model or from the dict: the events it gives."""
         if reasoning:
@@ -746,13 +718,11 @@ class ChatToResponsesStream:
 
     # --- tool calls -------------------------------------------------------------------
 
-    def _tool_calls(self, out: list[Any], deltas: list[_CallDelta]) -> None:
+    def _tool_calls(self, out: list[Any], deltas: list[ToolCallParts]) -> None:
         if self._open is not None:
             self._close_text(out, self._open, "completed")
-        for index, upstream_id, has_function, name, arguments in deltas:
+        for index, upstream_id, _type, name, arguments, _extra in deltas:
             call = self._call_for(index, upstream_id, name)
-            if not has_function:
-                continue
             if name and not call.upstream_name:
                 call.upstream_name = name
                 self._add_call(out, call)

@@ -12,6 +12,7 @@ reasoning fields of DeepSeek (``reasoning_content``), vLLM (``reasoning``) and O
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
@@ -125,7 +126,7 @@ class _Choice:
         self.index = index
         self.role: str | None = None
         # content, refusal, reasoning_content, reasoning: their pieces, joined when built.
-        self.texts: dict[str, list[str]] = {}
+        self.texts: defaultdict[str, list[str]] = defaultdict(list)
         self.details: list[dict[str, Any]] | None = None
         self.detail_index: dict[Any, dict[str, Any]] = {}
         self.calls: list[_ToolCall] = []
@@ -242,17 +243,17 @@ class ChatAccumulator(PayloadFeeder):
             # The same object while the head stays the same: shapes are matched by identity.
             self._last_head = previous if head == previous else head
 
+    def _choice(self, index: int) -> _Choice:
+        state = self._choices.get(index)
+        if state is None:
+            state = self._choices[index] = _Choice(index)
+        return state
+
     def _on_shape(self, shape: _ChunkShape, text: str) -> None:
         """Apply a chunk read by its shape: what the models would do with it."""
-        state = self._choices.get(shape.choice)
-        if state is None:
-            state = self._choices[shape.choice] = _Choice(shape.choice)
+        state = self._choice(shape.choice)
         if shape.call_index is None:
-            pieces = state.texts.get(shape.field)
-            if pieces is None:
-                state.texts[shape.field] = [text]
-            else:
-                pieces.append(text)
+            state.texts[shape.field].append(text)
         else:
             self._on_tool_calls(state, [(shape.call_index, None, None, None, text, None)])
 
@@ -297,9 +298,7 @@ class ChatAccumulator(PayloadFeeder):
                 (position if index is None else index, delta, choice.get("finish_reason"), calls)
             )
         for index, delta, finish_reason, calls in plain:
-            state = self._choices.get(index)
-            if state is None:
-                state = self._choices[index] = _Choice(index)
+            state = self._choice(index)
             texts = state.texts
             for name, value in delta.items():
                 if value is None:
@@ -310,11 +309,7 @@ class ChatAccumulator(PayloadFeeder):
                     if state.role is None:
                         state.role = value
                 else:
-                    pieces = texts.get(name)
-                    if pieces is None:
-                        texts[name] = [value]
-                    else:
-                        pieces.append(value)
+                    texts[name].append(value)
             if finish_reason is not None:
                 state.finish_reason = finish_reason
         head = self._last_head
@@ -387,9 +382,7 @@ class ChatAccumulator(PayloadFeeder):
 
     def _on_choice(self, choice: ChunkChoice, position: int) -> None:
         index = choice.index if choice.index is not None else position
-        state = self._choices.get(index)
-        if state is None:
-            state = self._choices[index] = _Choice(index)
+        state = self._choice(index)
         delta = choice.delta
         texts = state.texts
         # Only the fields the delta carries (most carry one): cheaper than asking each field.
@@ -398,11 +391,7 @@ class ChatAccumulator(PayloadFeeder):
             if value is None:
                 continue
             if name in _TEXT_FIELDS:
-                pieces = texts.get(name)
-                if pieces is None:
-                    texts[name] = [value]
-                else:
-                    pieces.append(value)
+                texts[name].append(value)
             elif name == "tool_calls":
                 self._on_tool_calls(state, model_tool_calls(value))
             elif name == "role":

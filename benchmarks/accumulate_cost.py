@@ -151,6 +151,28 @@ def _size(chunks: list[bytes]) -> str:
     return f"{sum(map(len, chunks)) / 1e6:.1f} MB, {len(chunks):,} events"
 
 
+def _against_the_peer(results: dict[str, Any], peer: str, extra: list[Row]) -> list[Row]:
+    """The rows both accumulation workloads show: the floor, ``extra``, wireshift against
+    the floor (the target), the openai-python ``peer`` against the floor and wireshift
+    against it."""
+    floor = results["floor"]
+    assert isinstance(floor, float)
+    return [
+        Row("floor: split on \\n\\n + json.loads", floor),
+        *extra,
+        versus(
+            "wireshift accumulate_stream",
+            results,
+            "wireshift",
+            "floor",
+            limit=1.5,
+            target="<= 1.5x",
+        ),
+        versus(f"openai {peer}", results, "openai-python", "floor"),
+        versus("wireshift accumulate_stream", results, "wireshift", "openai-python"),
+    ]
+
+
 def _responses(repeats: int) -> Section:
     chunks = workloads.responses_stream(TEXT_DELTAS, ARGUMENT_DELTAS)
     results = side_by_side(
@@ -162,32 +184,18 @@ def _responses(repeats: int) -> Section:
         },
         repeats,
     )
-    floor = results["floor"]
-    assert isinstance(floor, float)
+    sse_floor = versus(
+        "floor with wireshift's SSEDecoder",
+        results,
+        "floor (SSEDecoder)",
+        "floor",
+        note="the same floor decoding with wireshift.SSEDecoder instead of a split "
+        "on blank lines: what full WHATWG SSE parsing costs (not a target)",
+    )
     return Section(
         f"accumulate: Responses stream, {TEXT_DELTAS:,} text + {ARGUMENT_DELTAS} argument "
         f"deltas ({_size(chunks)})",
-        [
-            Row("floor: split on \\n\\n + json.loads", floor),
-            versus(
-                "floor with wireshift's SSEDecoder",
-                results,
-                "floor (SSEDecoder)",
-                "floor",
-                note="the same floor decoding with wireshift.SSEDecoder instead of a split "
-                "on blank lines: what full WHATWG SSE parsing costs (not a target)",
-            ),
-            versus(
-                "wireshift accumulate_stream",
-                results,
-                "wireshift",
-                "floor",
-                limit=1.5,
-                target="<= 1.5x",
-            ),
-            versus("openai ResponseStreamState", results, "openai-python", "floor"),
-            versus("wireshift accumulate_stream", results, "wireshift", "openai-python"),
-        ],
+        _against_the_peer(results, "ResponseStreamState", [sse_floor]),
     )
 
 
@@ -201,24 +209,10 @@ def _chat(repeats: int) -> Section:
         },
         repeats,
     )
-    floor = results["floor"]
-    assert isinstance(floor, float)
     return Section(
         f"accumulate: chat stream, 2 tool calls of {CHAT_ARGUMENT_DELTAS:,} argument deltas "
         f"+ 60 text deltas ({_size(chunks)})",
-        [
-            Row("floor: split on \\n\\n + json.loads", floor),
-            versus(
-                "wireshift accumulate_stream",
-                results,
-                "wireshift",
-                "floor",
-                limit=1.5,
-                target="<= 1.5x",
-            ),
-            versus("openai ChatCompletionStreamState", results, "openai-python", "floor"),
-            versus("wireshift accumulate_stream", results, "wireshift", "openai-python"),
-        ],
+        _against_the_peer(results, "ChatCompletionStreamState", []),
     )
 
 

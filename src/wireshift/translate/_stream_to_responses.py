@@ -882,18 +882,19 @@ class ChatToResponsesStream:
         the tool's form, so that nothing is lost."""
         form = FUNCTION_FORMS[origin.tool_type]
         body = call_item_from_chat(origin, call.call_id, call.upstream_name, arguments)
-        item_id = _HOSTED_ID_PREFIXES[form.call_type] + call.item_id[3:]
-        for key, default in _HOSTED_OUTPUT_DEFAULTS.get(body["type"], {}).items():
-            held = body.get(key)
-            body[key] = {**default, **held} if isinstance(held, dict) else held or default
-        added: Any
-        item: Any
-        try:
-            added = parse_item({**body, "id": item_id, "status": "in_progress"})
-            item = parse_item({**body, "id": item_id, "status": status})
-        except PayloadError:
-            added = item = None
-        if item is None or body["type"] != form.call_type:
+        item_id = form.id_prefix + call.item_id[3:]
+        added: Any = None
+        item: Any = None
+        if body["type"] == form.call_type:  # else the arguments did not fit the form
+            for key, default in form.output_defaults.items():
+                held = body.get(key)
+                body[key] = {**default, **held} if isinstance(held, dict) else held or default
+            try:
+                added = parse_item({**body, "id": item_id, "status": "in_progress"})
+                item = parse_item({**body, "id": item_id, "status": status})
+            except PayloadError:
+                added = item = None
+        if item is None:
             call.hosted = None
             call.name, call.namespace = call.upstream_name, None
             call.output_index = self._next_index
@@ -940,21 +941,6 @@ class ChatToResponsesStream:
             self._close_call(out, call, status)
         self._calls = []
         self._by_index = {}
-
-
-# Item id prefixes of the calls sent as their own items (the function form's id is fc_...).
-_HOSTED_ID_PREFIXES = {
-    "local_shell_call": "lsh_",
-    "shell_call": "sh_",
-    "apply_patch_call": "apc_",
-}
-
-
-# Fields an output item of these types must carry (required, but nullable) that a call's
-# arguments leave out.
-_HOSTED_OUTPUT_DEFAULTS: dict[str, dict[str, Any]] = {
-    "shell_call": {"environment": None, "action": {"timeout_ms": None, "max_output_length": None}},
-}
 
 
 def _custom_input(arguments: str) -> str:

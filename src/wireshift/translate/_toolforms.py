@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .._toolnames import ToolOrigin
@@ -45,6 +45,11 @@ class FunctionForm:
     parameters: dict[str, Any]
     arguments_field: str
     """The call item field whose value the arguments are: ``action``, ``operation``."""
+    id_prefix: str
+    """The id prefix of the call items a stream translation makes."""
+    output_defaults: dict[str, Any] = field(default_factory=dict)
+    """Fields an output item of the call must carry (required by the spec, but nullable)
+    that the arguments may leave out; dicts are merged one level down."""
 
 
 _STRING = {"type": "string"}
@@ -74,6 +79,7 @@ FUNCTION_FORMS: dict[str, FunctionForm] = {
                 "required": ["command"],
             },
             arguments_field="action",
+            id_prefix="lsh_",
         ),
         FunctionForm(
             tool_type="shell",
@@ -91,6 +97,11 @@ FUNCTION_FORMS: dict[str, FunctionForm] = {
                 "required": ["commands"],
             },
             arguments_field="action",
+            id_prefix="sh_",
+            output_defaults={
+                "environment": None,
+                "action": {"timeout_ms": None, "max_output_length": None},
+            },
         ),
         FunctionForm(
             tool_type="apply_patch",
@@ -114,6 +125,7 @@ FUNCTION_FORMS: dict[str, FunctionForm] = {
                 "required": ["type", "path"],
             },
             arguments_field="operation",
+            id_prefix="apc_",
         ),
     )
 }

@@ -1104,7 +1104,7 @@ def test_fold_gives_up_at_the_root() -> None:
     from typing import Literal
 
     from wireshift import FieldProblem, PayloadError, WireModel
-    from wireshift.accumulate._fold import fold
+    from wireshift._wire._fold import fold
 
     class Strict(WireModel):
         kind: Literal["only"]

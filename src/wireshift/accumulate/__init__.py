@@ -6,11 +6,11 @@ repaired or not understood, the upstream's real error, and whether the stream wa
 accumulators behind it take events one at a time.
 """
 
-from . import _api, _chat, _errors, _input, _responses, _result
+from .._wire._input import StreamFormat
+from . import _api, _chat, _errors, _responses, _result
 from ._api import *  # noqa: F403
 from ._chat import *  # noqa: F403
 from ._errors import *  # noqa: F403
-from ._input import StreamFormat
 from ._responses import *  # noqa: F403
 from ._result import *  # noqa: F403
 
@@ -22,4 +22,3 @@ __all__ = [
     *_responses.__all__,
     *_result.__all__,
 ]
-del _input

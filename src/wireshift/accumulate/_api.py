@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, Iterable, Mapping
 from typing import Any, Literal, overload
 
+from .._wire._input import DONE, DoneMarker, EventReader, Payload, StreamFormat, detect_format
 from ..chat import ChatCompletion
 from ..responses import Response
 from ._chat import ChatAccumulator
-from ._input import DONE, DoneMarker, EventReader, Payload, StreamFormat, detect_format
 from ._responses import ResponsesAccumulator
 from ._result import AccumulatedChatCompletion, AccumulatedResponse
 

@@ -19,14 +19,10 @@ from typing import Any, ClassVar, cast
 from .._errors import PayloadError
 from .._model import WireModel
 from .._upstream import UpstreamError
-from ..chat import (
-    ChatCompletion,
-    ChatCompletionChunk,
-    ChatTokenLogprob,
-    ChunkChoice,
-    ChunkDelta,
-)
-from ..translate._fast import (
+from .._wire._fold import describe, fold
+from .._wire._input import Payload, payload_dict
+from .._wire._notelog import NoteLog
+from .._wire._plain import (
     ToolCallParts,
     conforms,
     field_types,
@@ -34,10 +30,14 @@ from ..translate._fast import (
     model_tool_calls,
     plain_tool_calls,
 )
+from ..chat import (
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatTokenLogprob,
+    ChunkChoice,
+    ChunkDelta,
+)
 from ._feeding import PayloadFeeder
-from ._fold import describe, fold
-from ._input import Payload, payload_dict
-from ._log import NoteLog
 from ._result import AccumulatedChatCompletion
 from ._shapes import Hole, PayloadShape, learn_shape
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._input import DoneMarker, Event, EventReader, Payload
-from ._log import NoteLog
+from .._wire._input import DoneMarker, Event, EventReader, Payload
+from .._wire._notelog import NoteLog
 
 __all__ = ["PayloadFeeder"]
 

@@ -20,8 +20,8 @@ from ..responses import Item
 from ._text import TextBuffer, pick_text
 
 if TYPE_CHECKING:
+    from .._wire._notelog import NoteLog
     from ..responses import Annotation, ContentPart, ResponseLogProb, ShellOutputChunk
-    from ._log import NoteLog
 
 __all__ = ["ItemState", "PartState", "ShellOutputState", "has_status", "item_body"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._wire._notelog import NoteLog
 from ..responses import Item
-from ._log import NoteLog
 
 __all__ = ["merge_output"]
 

@@ -19,6 +19,10 @@ from pydantic import ValidationError
 from .._errors import PayloadError
 from .._model import WireModel
 from .._upstream import UpstreamError
+from .._wire._fold import describe, fold
+from .._wire._input import Payload, payload_dict
+from .._wire._notelog import NoteLog
+from .._wire._plain import loads_object
 from ..responses import (
     CodexRateLimitsEvent,
     Item,
@@ -91,12 +95,8 @@ from ..responses import (
     parse_response_event,
 )
 from ..responses._events import _parser as _EVENTS
-from ..translate._fast import loads_object
 from ._feeding import PayloadFeeder
-from ._fold import describe, fold
-from ._input import Payload, payload_dict
 from ._items import ItemState, has_status, item_body
-from ._log import NoteLog
 from ._output import merge_output
 from ._result import AccumulatedResponse
 from ._sequence_window import SequenceWindow

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, cast
 
-from ..translate._fast import loads_object
+from .._wire._plain import loads_object
 
 __all__ = ["Hole", "PayloadShape", "learn_shape"]
 

@@ -27,6 +27,7 @@ from .._profiles import Profile, get_profile
 from .._sse import encode_sse
 from .._toolnames import ToolNameMap
 from .._upstream import UpstreamError
+from .._wire._plain import conforms, field_types, loads_object
 from ..chat._completion import (
     ChatCompletionChunk,
     ChatCompletionTokensDetails,
@@ -49,7 +50,7 @@ from ..responses._events import (
 )
 from ..responses._response import Response, ResponseUsage
 from ._context import Recorder
-from ._fast import EventTemplate, conforms, construct, field_types, loads_object
+from ._fast import EventTemplate, construct
 from ._toolforms import form_call_arguments
 
 __all__ = [

@@ -32,6 +32,14 @@ from .._errors import PayloadError
 from .._profiles import Profile, get_profile
 from .._sse import encode_sse
 from .._toolnames import ToolNameMap, ToolOrigin
+from .._wire._plain import (
+    ToolCallParts,
+    conforms,
+    field_types,
+    loads_object,
+    model_tool_calls,
+    plain_tool_calls,
+)
 from ..chat._completion import (
     ChatCompletionChunk,
     ChatCompletionUsage,
@@ -77,16 +85,7 @@ from ..responses._response import (
     ResponseUsage,
 )
 from ._context import Recorder
-from ._fast import (
-    EventTemplate,
-    ToolCallParts,
-    conforms,
-    construct,
-    field_types,
-    loads_object,
-    model_tool_calls,
-    plain_tool_calls,
-)
+from ._fast import EventTemplate, construct
 from ._toolforms import FUNCTION_FORMS, call_item_from_chat
 
 __all__ = [

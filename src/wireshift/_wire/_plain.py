@@ -1,0 +1,171 @@
+"""Reading JSON payloads without the models, provably the same way the models read them.
+
+:func:`loads_object` and :func:`conforms` read a JSON object with ``json.loads`` and check it
+against a model's field types without building the model. They accept only what the model
+would accept too, and read it the same way; anything else is left to the model, so errors and
+unusual payloads behave exactly as before. :func:`plain_tool_calls` and
+:func:`model_tool_calls` give chat tool-call deltas as the same plain values either way.
+"""
+
+from __future__ import annotations
+
+import json
+import json.scanner
+import re
+import types
+from typing import Any, Literal, Union, cast, get_args, get_origin
+
+from pydantic import BaseModel
+
+from ..chat._completion import FunctionCallDelta, ToolCallDelta
+
+__all__ = [
+    "ToolCallParts",
+    "conforms",
+    "field_types",
+    "loads_object",
+    "model_tool_calls",
+    "plain_tool_calls",
+]
+
+_NONE = type(None)
+
+# --- reading JSON without the model ---------------------------------------------------------
+
+# json.loads without its Python-level wrappers: the C scanner straight away.
+_scan = json.scanner.make_scanner(cast(Any, json.JSONDecoder()))
+_JSON_SPACE = " \t\n\r"
+# A JSON escape of a UTF-16 surrogate: json.loads takes a lone one, pydantic refuses it.
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+# pydantic's JSON parser stops at about 200 levels of nesting, json.loads does not.
+_DEPTH_SAFE_LENGTH = 400
+_MAX_OPENINGS = 190
+
+
+def loads_object(data: str) -> dict[str, Any] | None:
+    """The JSON object in ``data`` as ``json.loads`` reads it, or ``None`` when ``data`` is
+    anything pydantic might read differently (not an object, invalid, a surrogate escape,
+    deep nesting)."""
+    if "\\u" in data and _SURROGATE.search(data):
+        return None
+    if not data.isascii():
+        try:  # a lone surrogate in the text itself (text fed as str): pydantic refuses it too
+            data.encode()
+        except UnicodeEncodeError:
+            return None
+    if len(data) > _DEPTH_SAFE_LENGTH and data.count("{") + data.count("[") > _MAX_OPENINGS:
+        return None
+    if data[:1] != "{":
+        data = data.lstrip(_JSON_SPACE)
+        if data[:1] != "{":
+            return None
+    try:
+        value, end = _scan(data, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return None
+    if end != len(data) and data[end:].strip(_JSON_SPACE):
+        return None
+    return value if type(value) is dict else None
+
+
+def _types_of(annotation: Any) -> tuple[type[Any], ...]:
+    """Python types of a decoded JSON value that surely validate for ``annotation``: the
+    scalar types it names exactly (``None`` included); container and model types are left
+    to the caller or to the model."""
+    if annotation is None or annotation is _NONE:
+        return (_NONE,)
+    origin = get_origin(annotation)
+    if origin is Union or origin is types.UnionType:
+        found: tuple[type[Any], ...] = ()
+        for member in get_args(annotation):
+            found += _types_of(member)
+        return found
+    if origin is Literal:
+        return ()
+    if annotation in (str, int, bool):
+        return (annotation,)
+    if annotation is float:
+        return (float, int)
+    return ()
+
+
+def field_types(model: type[BaseModel]) -> dict[str, tuple[type[Any], ...]]:
+    """For each input key of ``model`` (name and alias), the value types that surely validate.
+
+    A key whose field takes containers or models maps to ``(NoneType,)`` when ``None`` is
+    allowed, else to ``()``: callers check those fields themselves or leave the payload to
+    the model. Unknown keys are extra fields, which take any value.
+    """
+    table: dict[str, tuple[type[Any], ...]] = {}
+    for name, field in model.model_fields.items():
+        allowed = _types_of(field.annotation)
+        table[name] = allowed
+        if field.alias:
+            table[field.alias] = allowed
+    return table
+
+
+def conforms(data: dict[str, Any], table: dict[str, tuple[type[Any], ...]]) -> bool:
+    """Whether every known key of ``data`` holds a value of one of its types in ``table``."""
+    get = table.get
+    for key, value in data.items():
+        allowed = get(key)
+        if allowed is not None and type(value) not in allowed:
+            return False
+    return True
+
+
+# --- chat tool-call deltas as plain values -------------------------------------------------
+
+ToolCallParts = tuple[
+    int | None, str | None, str | None, str | None, str | None, dict[str, Any] | None
+]
+"""One tool-call delta: index, id, type, function name, arguments, and the fields neither the
+call nor its function declares (the function's under ``"function"``), or ``None``."""
+
+_CALL_KEYS = frozenset({"index", "id", "type", "function"})
+_FUNCTION_KEYS = frozenset({"name", "arguments"})
+_CALL_TYPES: dict[str, tuple[type[Any], ...]] = {
+    **field_types(ToolCallDelta),
+    "function": (_NONE, dict),
+}
+_FUNCTION_TYPES = field_types(FunctionCallDelta)
+
+
+def model_tool_calls(deltas: list[ToolCallDelta]) -> list[ToolCallParts]:
+    """Tool-call delta models as plain values."""
+    calls: list[ToolCallParts] = []
+    for delta in deltas:
+        function = delta.function
+        name = arguments = None
+        extra = delta.__pydantic_extra__
+        if function is not None:
+            name, arguments = function.name, function.arguments
+            if function.__pydantic_extra__:
+                extra = {**(extra or {}), "function": function.__pydantic_extra__}
+        calls.append((delta.index, delta.id, delta.type, name, arguments, extra or None))
+    return calls
+
+
+def plain_tool_calls(deltas: list[Any]) -> list[ToolCallParts] | None:
+    """Tool-call deltas of a chunk read by :func:`loads_object`, as :func:`model_tool_calls`
+    gives them; ``None`` for any the model might read differently or that carries a field it
+    does not declare (left to the model)."""
+    calls: list[ToolCallParts] = []
+    for delta in deltas:
+        if (
+            type(delta) is not dict
+            or not _CALL_KEYS.issuperset(delta)
+            or not conforms(delta, _CALL_TYPES)
+        ):
+            return None
+        function = delta.get("function")
+        name = arguments = None
+        if function is not None:
+            if not _FUNCTION_KEYS.issuperset(function) or not conforms(function, _FUNCTION_TYPES):
+                return None
+            name, arguments = function.get("name"), function.get("arguments")
+        calls.append(
+            (delta.get("index"), delta.get("id"), delta.get("type"), name, arguments, None)
+        )
+    return calls

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accumulate_outcome import assert_same_both_ways
+from wireshift._wire import _response_events
 from wireshift.accumulate import _responses, accumulate_stream
 
 DATA = Path(__file__).parent / "data" / "streams"
@@ -188,20 +189,17 @@ def test_generated_streams_read_the_same_both_ways(
 
 def test_shapes_read_most_events_of_a_long_stream() -> None:
     events = [*_start(), *(_delta(seq, f"w{seq} ") for seq in range(1, 500)), *_end()]
-    original = _responses._EVENTS.parse_known_json  # type: ignore[attr-defined]
+    original = _response_events._parse_known
     calls = 0
 
-    class Counting:
+    def counting(data: Any) -> Any:
         """The event parser, counting the events it parses."""
-
-        @staticmethod
-        def parse_known_json(data: Any) -> Any:
-            nonlocal calls
-            calls += 1
-            return original(data)
+        nonlocal calls
+        calls += 1
+        return original(data)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_responses, "_EVENTS", Counting())
+        patch.setattr(_response_events, "_parse_known", counting)
         result = accumulate_stream(_sse(events), format="responses")
     assert calls < 20  # the created and added events, a learnt delta or two, completed
     assert result.text == "".join(f"w{seq} " for seq in range(1, 500))

@@ -61,7 +61,8 @@ EXPECTED: dict[str, tuple[str, str, str, list[tuple[str, str, str]], bool, Any]]
     "finish_length": ("incomplete", "Truncat", "", [], True, "max_output_tokens"),
     "finish_content_filter": ("incomplete", "Bad", "", [], False, "content_filter"),
     "error_mid_stream": ("failed", "Part", "", [], False, ("overloaded", "Upstream overloaded")),
-    "cut_stream": ("failed", "Cut", "", [("shell", "call_c", '{"comm')], False, "cut"),
+    # The cut call was never confirmed: it is not in the failed response (Codex would run it).
+    "cut_stream": ("failed", "Cut", "", [], False, "cut"),
     "no_finish_reason_done": ("completed", "No reason", "", [], False, None),
     "continuation_without_id": (
         "completed",
@@ -169,7 +170,12 @@ def _check_lifecycle(events: list[dict[str, Any]]) -> None:
             assert index in added, f"{kind} before its item"
             assert index not in done, f"{kind} after its item"
             assert event["item_id"] == added[index]["id"]
-    assert sorted(added) == sorted(done), "every added item is done"
+    if events[-1]["type"] == "response.failed":
+        # Codex runs every call whose item is done: one the upstream never confirmed is not.
+        for index in set(added) - set(done):
+            assert added[index]["type"] in ("function_call", "custom_tool_call"), added[index]
+    else:
+        assert sorted(added) == sorted(done), "every added item is done"
     prefixes = {
         "message": "msg_",
         "reasoning": "rs_",

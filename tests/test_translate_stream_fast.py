@@ -90,7 +90,7 @@ def _run(items: list[Any], *, fast: bool, monkeypatch: pytest.MonkeyPatch, **opt
     """The stream's output (bytes or models), or the error; ids count from 0 on each run."""
     counter = itertools.count()
     monkeypatch.setattr(
-        _stream_to_responses, "_new_id", lambda prefix: f"{prefix}_{next(counter):032x}"
+        _stream_to_responses, "new_id", lambda prefix: f"{prefix}_{next(counter):032x}"
     )
     with monkeypatch.context() as patch:
         patch.setattr(ChatToResponsesStream, "_fast", fast)

@@ -9,7 +9,19 @@ from pydantic import BaseModel
 
 from ._errors import WireshiftError
 
-__all__ = ["UpstreamError"]
+__all__ = ["UpstreamError", "excerpt"]
+
+# How much of anything from the wire an error message or note quotes.
+EXCERPT = 300
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """``text`` cut to ``limit`` characters, saying how much more there was."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit} more characters)"
+
 
 # Error codes and the HTTP status a gateway answers with; any other code is a bad gateway.
 _STATUS_BY_CODE = {
@@ -88,6 +100,22 @@ class UpstreamError(WireshiftError):
             raw=error,
             **more,
         )
+
+    @classmethod
+    def from_text(cls, text: str, source: str = "event.data") -> UpstreamError:
+        """A stream line that was not JSON (a proxy's error page, a crashed worker's
+        message): the upstream's failure, its text kept as the message."""
+        return cls(
+            f"the upstream sent a line that is not JSON: {excerpt(text)}",
+            code="upstream_unreadable",
+            source=source,
+            raw={"data": excerpt(text, 4 * EXCERPT)},
+        )
+
+    @classmethod
+    def interrupted(cls, what: str) -> UpstreamError:
+        """A stream that ended before its end: ``what`` says where it stopped."""
+        return cls(f"the upstream stream was cut {what}", code="stream_interrupted")
 
     def to_response_error(self) -> dict[str, Any]:
         """The error as a Responses ``response.error`` object: ``code`` and ``message``, and

@@ -46,21 +46,45 @@ DONE = DoneMarker()
 Event = tuple[str | None, Payload | DoneMarker]
 
 
-class EventReader:
-    """Reads inputs one at a time; keeps an SSE decoder for raw chunks between calls."""
+# Raw input held, while no event has come, in case it is a whole JSON body (a server that
+# ignored `stream: true`): up to this many characters.
+_BODY_LIMIT = 64 * 1024 * 1024
 
-    __slots__ = ("_decoder", "keepalives")
+
+class EventReader:
+    """Reads inputs one at a time; keeps an SSE decoder for raw chunks between calls.
+
+    Raw input in which no SSE event ever comes is looked at when it ends: a JSON object (a
+    server that answered a streamed request with a whole body) is read as one payload and
+    :attr:`body` is set; anything else is :attr:`stray`, for a caller to say what it was.
+    """
+
+    __slots__ = ("_decoder", "_raw", "_raw_size", "body", "events", "keepalives", "stray")
 
     def __init__(self) -> None:
         self._decoder: SSEDecoder | None = None
         # Comment lines and events without data: counted, otherwise ignored.
         self.keepalives = 0
+        self.events = 0
+        self._raw: list[str | bytes] | None = []
+        self._raw_size = 0
+        self.body = False
+        """Whether the input was a whole JSON body, not an event stream."""
+        self.stray: str | None = None
+        """The start of raw input that held no event and no JSON body, at the end."""
 
     def read(self, item: Any) -> list[Event]:
         """The events ``item`` completes (raw chunks may complete none, or several)."""
         if type(item) is bytes or isinstance(item, (bytearray, memoryview, str)):
             if self._decoder is None:
                 self._decoder = SSEDecoder(comments=True)
+            raw = self._raw
+            if raw is not None:
+                if self.events or self._raw_size > _BODY_LIMIT:
+                    self._raw = None
+                else:
+                    raw.append(item if isinstance(item, (str, bytes)) else bytes(item))
+                    self._raw_size += len(item)
             return self._decoded(self._decoder.feed(item))
         if isinstance(item, SSEEvent):
             return self._decoded([item])
@@ -87,7 +111,21 @@ class EventReader:
         """The last event of a stream that ended without a blank line, if any."""
         if self._decoder is None:
             return []
-        return self._decoded(self._decoder.close())
+        out = self._decoded(self._decoder.close())
+        if out or self.events or not self._raw:
+            return out
+        pieces = self._raw
+        self._raw = None
+        text = "".join(
+            piece if isinstance(piece, str) else piece.decode("utf-8", "replace")
+            for piece in pieces
+        ).strip()
+        if text.startswith("{") and payload_dict(text) is not None:
+            self.body = True
+            return [(None, text)]
+        if text:
+            self.stray = text[:200]
+        return []
 
     def _decoded(self, items: list[SSEEvent | SSEComment]) -> list[Event]:
         out: list[Event] = []
@@ -99,6 +137,7 @@ class EventReader:
             data: str = item.data  # type: ignore[union-attr]
             event: str = item.event  # type: ignore[union-attr]
             name = None if not event or event == "message" else event
+            self.events += 1
             if len(data) < 16 and data.strip() == "[DONE]":
                 out.append((name, DONE))
             else:

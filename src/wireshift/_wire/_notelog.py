@@ -8,13 +8,27 @@ saying how many more there were. Nothing is dropped without a trace.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from .._notes import Note, NoteAction
 
-__all__ = ["LIMIT", "NoteLog"]
+__all__ = ["LIMIT", "NoteLog", "NoteSink"]
 
 LIMIT = 50
+
+
+class NoteSink(Protocol):
+    """Where a reader puts its notes: :meth:`NoteLog.add`, or a translation's recorder."""
+
+    def __call__(
+        self,
+        path: str,
+        action: NoteAction,
+        reason: str,
+        code: str,
+        detail: Mapping[str, Any] | None = None,
+        /,
+    ) -> None: ...
 
 
 class NoteLog:

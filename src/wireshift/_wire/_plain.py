@@ -143,7 +143,10 @@ def model_tool_calls(deltas: list[ToolCallDelta]) -> list[ToolCallParts]:
             name, arguments = function.name, function.arguments
             if function.__pydantic_extra__:
                 extra = {**(extra or {}), "function": function.__pydantic_extra__}
-        calls.append((delta.index, delta.id, delta.type, name, arguments, extra or None))
+        # SGLang's continuations carry `"id": ""` and `"name": ""`: no id, no name.
+        calls.append(
+            (delta.index, delta.id or None, delta.type, name or None, arguments, extra or None)
+        )
     return calls
 
 
@@ -166,6 +169,13 @@ def plain_tool_calls(deltas: list[Any]) -> list[ToolCallParts] | None:
                 return None
             name, arguments = function.get("name"), function.get("arguments")
         calls.append(
-            (delta.get("index"), delta.get("id"), delta.get("type"), name, arguments, None)
+            (
+                delta.get("index"),
+                delta.get("id") or None,
+                delta.get("type"),
+                name or None,
+                arguments,
+                None,
+            )
         )
     return calls

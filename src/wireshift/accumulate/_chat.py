@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
 from .._errors import PayloadError
-from .._model import WireModel
 from .._upstream import UpstreamError
+from .._wire._chat_chunks import Foreign, Unreadable, read_chat_payload
 from .._wire._fold import describe, fold
-from .._wire._input import Payload, payload_dict
+from .._wire._input import Payload
 from .._wire._notelog import NoteLog
 from .._wire._plain import (
     ToolCallParts,
@@ -43,9 +43,6 @@ from ._shapes import Hole, PayloadShape, learn_shape
 
 __all__ = ["ChatAccumulator"]
 
-# Fields of a chunk that make it a chunk: a payload with none of them, or whose `object`
-# names something else (`"response"`), is not a chunk.
-_CHUNK_FIELDS = frozenset({"choices", "object", "id", "usage", "error", "created", "model"})
 # reasoning_details fields whose text arrives in pieces.
 _DETAIL_TEXT = ("text", "summary", "data")
 # Delta fields whose pieces are joined into the message field of the same name.
@@ -191,30 +188,12 @@ class ChatAccumulator(PayloadFeeder):
         # Only a chunk read whole by the model below lets later chunks with the same head
         # take the fast readings.
         self._last_head = None
-        if isinstance(payload, WireModel) and not isinstance(payload, ChatCompletionChunk):
-            # Another model: read as the payload it dumps to.
-            payload = payload.to_dict()
-        try:
-            chunk = ChatCompletionChunk.parse(payload)
-        except PayloadError as exc:
-            folded = self._drifted(index, payload, exc)
-            if folded is None:
-                return
-            chunk = folded
-            head = None
-        kind = chunk.object
-        if _CHUNK_FIELDS.isdisjoint(chunk.model_fields_set) or (
-            kind and not kind.startswith("chat.completion")
-        ):
-            raw = chunk.to_dict()
-            self._unknown.append(raw)
-            self._log.add(
-                f"events[{index}]",
-                "kept",
-                "not a chat completion chunk; kept in unknown_events",
-                "unknown_event",
-            )
+        chunk, as_sent = read_chat_payload(payload, f"events[{index}]", self._log.add)
+        if not isinstance(chunk, ChatCompletionChunk):
+            self._on_unread(chunk)
             return
+        if not as_sent:
+            head = None
         meta = self._meta
         if not self._named:
             for key in ("id", "created", "model"):
@@ -339,46 +318,13 @@ class ChatAccumulator(PayloadFeeder):
             return None
         return _ChunkShape(shape, head, choice, field, call_index)
 
-    def _drifted(
-        self, index: int, payload: Payload, exc: PayloadError
-    ) -> ChatCompletionChunk | None:
-        # Chunk models never fail to parse: the payload is text or a mapping.
-        raw = payload_dict(cast("str | Mapping[str, Any]", payload))
-        if raw is None:
-            self._unknown.append({"data": str(payload)})
-            self._log.add(
-                f"events[{index}]",
-                "kept",
-                f"not a JSON object ({exc}); kept in unknown_events",
-                "event_unreadable",
-            )
-            return None
-        error = raw.get("error")
-        if error is not None and not isinstance(error, Mapping):
-            # `"error": "text"`: the cause, in a shape the model does not take.
-            self._error = UpstreamError.from_payload(error, "chunk.error") or self._error
-            raw = {key: value for key, value in raw.items() if key != "error"}
-            if not raw:
-                return None
-        chunk, changes = fold(ChatCompletionChunk.parse, raw)
-        if chunk is None:  # pragma: no cover - every field of a chunk is optional
-            self._unknown.append(raw)
-            self._log.add(
-                f"events[{index}]",
-                "kept",
-                f"could not be read ({exc}); kept in unknown_events",
-                "event_unreadable",
-            )
-            return None
-        if changes:
-            self._log.add(
-                f"events[{index}]",
-                "repaired",
-                "the chunk's shape drifted; folded in what it carries: " + describe(changes),
-                "event_drift",
-                {"changes": changes, "payload": raw},
-            )
-        return chunk
+    def _on_unread(self, reading: Unreadable | Foreign) -> None:
+        if isinstance(reading, Foreign):
+            self._unknown.append(reading.raw)
+            return
+        self._unknown.append({"data": reading.text})
+        if self._error is None and not self._at_eof:  # at the end: a cut, not a failure
+            self._error = UpstreamError.from_text(reading.text)
 
     def _on_choice(self, choice: ChunkChoice, position: int) -> None:
         index = choice.index if choice.index is not None else position

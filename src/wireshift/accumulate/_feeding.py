@@ -21,6 +21,8 @@ class PayloadFeeder:
         self._count = 0
         self._done_marker = False
         self._unknown: list[dict[str, Any]] = []
+        # Set while the decoder's last, unterminated event is read: a half event is a cut.
+        self._at_eof = False
 
     def feed(self, data: Any) -> None:
         """Take the next SSE chunk, SSE event, payload mapping or model."""
@@ -28,6 +30,7 @@ class PayloadFeeder:
 
     def _flush(self) -> None:
         """Deliver what the SSE decoder still holds at the end of input."""
+        self._at_eof = True
         self._route(self._reader.close())
 
     def _route(self, events: list[Event]) -> None:

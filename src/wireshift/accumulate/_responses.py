@@ -11,18 +11,17 @@ outcome (tests/test_accumulate_responses_fast.py compares both ways).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, cast
-
-from pydantic import ValidationError
+from collections.abc import Callable
+from typing import Any
 
 from .._errors import PayloadError
-from .._model import WireModel
 from .._upstream import UpstreamError
+from .._wire._chat_chunks import Foreign, Unreadable
 from .._wire._fold import describe, fold
-from .._wire._input import Payload, payload_dict
+from .._wire._input import Payload
 from .._wire._notelog import NoteLog
 from .._wire._plain import loads_object
+from .._wire._response_events import read_responses_payload
 from ..responses import (
     CodexRateLimitsEvent,
     Item,
@@ -84,7 +83,6 @@ from ..responses import (
     ResponseShellCallCommandDoneStreamingEvent,
     ResponseShellCallOutputContentDeltaStreamingEvent,
     ResponseShellCallOutputContentDoneStreamingEvent,
-    ResponseStreamEvent,
     ResponseTextDeltaEvent,
     ResponseTextDoneEvent,
     ResponseWebSearchCallCompletedEvent,
@@ -92,9 +90,7 @@ from ..responses import (
     ResponseWebSearchCallSearchingEvent,
     UnknownResponseEvent,
     parse_item,
-    parse_response_event,
 )
-from ..responses._events import _parser as _EVENTS
 from ._feeding import PayloadFeeder
 from ._items import ItemState, has_status, item_body
 from ._output import merge_output
@@ -226,23 +222,11 @@ class ResponsesAccumulator(PayloadFeeder):
                 break  # for the models: a repeat, disorder, or an event name that differs
         index = self._count
         self._count = index + 1
-        event: Any = None
-        if type(payload) is str:
-            # The usual case, an event of a known type as SSE text: straight to the validator.
-            try:
-                event = _EVENTS.parse_known_json(payload)
-            except ValidationError:
-                event = None
-        if event is None:
-            if isinstance(payload, WireModel) and type(payload) not in _EVENT_MODELS:
-                # Another model (a chat chunk, a Response): read as the payload it dumps to.
-                payload = payload.to_dict()
-            try:
-                event = parse_response_event(payload)
-            except PayloadError as exc:
-                event = self._drifted(index, name, payload, exc)
-                if event is None:
-                    return
+        reading = read_responses_payload(name, payload, f"events[{index}]", self._log.add)
+        if isinstance(reading, (Unreadable, Foreign)):
+            self._on_unread(reading)
+            return
+        event: Any = reading
         if name is not None and name != event.type:
             self._log.add(
                 f"events[{index}] {event.type}",
@@ -328,72 +312,15 @@ class ResponsesAccumulator(PayloadFeeder):
             )
         return False
 
-    def _drifted(
-        self, index: int, name: str | None, payload: Payload, exc: PayloadError
-    ) -> ResponseStreamEvent | None:
-        # Event models never fail to parse: the payload is text or a mapping.
-        raw = payload_dict(cast("str | Mapping[str, Any]", payload))
-        if raw is None:
-            text = str(payload)
-            self._unknown.append({"event": name, "data": text} if name else {"data": text})
-            self._log.add(
-                f"events[{index}]",
-                "kept",
-                f"not a JSON object ({exc}); kept in unknown_events",
-                "event_unreadable",
-            )
-            return None
-        if not isinstance(raw.get("type"), str):
-            if name is not None:
-                raw = {**raw, "type": name}
-                self._log.add(
-                    f"events[{index}] {name}",
-                    "repaired",
-                    "the payload has no type; took the SSE event name",
-                    "type_from_sse",
-                )
-            else:
-                error = UpstreamError.from_payload(raw.get("error"), "error event")
-                if error is not None:
-                    self._error_event = error
-                self._unknown.append(raw)
-                self._log.add(
-                    f"events[{index}]",
-                    "kept",
-                    "an event without a type"
-                    + (" carrying an error; recorded as the stream's error" if error else ""),
-                    "event_without_type",
-                )
-                return None
-        event, changes = fold(parse_response_event, raw)
-        if event is None:  # pragma: no cover - every field of an event can be emptied
-            self._unknown.append(raw)
-            self._log.add(
-                f"events[{index}] {raw['type']}",
-                "kept",
-                f"could not be read ({exc}); kept in unknown_events",
-                "event_unreadable",
-            )
-            return None
-        if any(change["path"] in _HOLLOW for change in changes):
-            # An item or part event without its item or part carries nothing to fold in.
-            self._unknown.append(raw)
-            self._log.add(
-                f"events[{index}] {raw['type']}",
-                "kept",
-                f"the event lacks its payload ({exc}); kept in unknown_events",
-                "event_unreadable",
-            )
-            return None
-        if changes:
-            self._log.add(
-                f"events[{index}] {raw['type']}",
-                "repaired",
-                "the event's shape drifted; folded in what it carries: " + describe(changes),
-                "event_drift",
-                {"changes": changes, "payload": raw},
-            )
-        return event
+    def _on_unread(self, reading: Unreadable | Foreign) -> None:
+        if isinstance(reading, Foreign):
+            self._unknown.append(reading.raw)
+            if reading.error is not None:
+                self._error_event = reading.error
+            return
+        self._unknown.append({"data": reading.text})
+        if self._error_event is None and not self._at_eof:  # at the end: a cut
+            self._error_event = UpstreamError.from_text(reading.text)
 
     # --- items --------------------------------------------------------------------------
 

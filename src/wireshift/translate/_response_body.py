@@ -12,6 +12,7 @@ from typing import Any, Literal
 from .._model import JSONInput
 from .._notes import Note
 from .._profiles import Profile, get_profile
+from .._rules import chat_finish_reason, custom_input_arguments, responses_usage_to_chat
 from .._toolnames import ToolNameMap
 from .._upstream import UpstreamError
 from ..chat._completion import (
@@ -35,7 +36,7 @@ from ..responses._items import (
 )
 from ..responses._response import Response
 from ._context import Recorder
-from ._stream_to_chat import _ENCRYPTED_REASONING, chat_finish_reason, responses_usage_to_chat
+from ._stream_to_chat import _ENCRYPTED_REASONING
 from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
 from ._toolforms import form_call_arguments
 
@@ -108,7 +109,7 @@ def _as_delta(message: ChatCompletionMessage, path: str, rec: Recorder) -> Chunk
 
 def _call_arguments(call: dict[str, Any]) -> str:
     if "custom" in call:  # a custom call: its raw input, in the function form
-        return json.dumps({"input": call["custom"].get("input", "")})
+        return custom_input_arguments(call["custom"].get("input", ""))
     args = (call.get("function") or {}).get("arguments")
     return args if isinstance(args, str) else json.dumps(args or {})
 
@@ -171,7 +172,7 @@ def response_to_chat_completion(
             if tool_names is not None:
                 name = tool_names.chat_name(name, item.namespace)
             arguments = (
-                json.dumps({"input": item.input})
+                custom_input_arguments(item.input)
                 if isinstance(item, CustomToolCall)
                 else item.arguments
             )
@@ -219,7 +220,11 @@ def response_to_chat_completion(
             {
                 "index": 0,
                 "message": message,
-                "finish_reason": chat_finish_reason(response, called_tools=bool(calls)),
+                "finish_reason": chat_finish_reason(
+                    response.status,
+                    response.incomplete_details.reason if response.incomplete_details else None,
+                    called_tools=bool(calls),
+                ),
                 "logprobs": None,
             }
         ],

@@ -9,41 +9,43 @@
 ``encode=True`` both yield SSE bytes ready to send (LF line ends, ``event:`` equal to
 ``type`` for Responses events, ``data: [DONE]`` last for chat targets).
 
-Errors, ``to="chat"``: a ``response.failed`` or ``error`` event, or a stream cut before its
-terminal event, raises :class:`UpstreamError` (status, code, message) when yielding models,
-so a gateway that has not sent headers yet can answer with that status. With
-``encode=True`` the same holds until the first chunk is yielded (the first chunk, the role,
-waits for the first output, so a failure before any output raises: read the first chunk
-before sending headers). After it, the headers are taken as sent: the error goes out as a
-last ``data: {"error": {...}}`` event (which the openai SDK raises as ``APIError``), without
-``[DONE]``. ``to="responses"`` never raises for upstream failures: they become
-``response.failed``.
+Failures (an error event or chunk, ``response.failed``, a line that is not JSON, a stream
+cut before its end) never raise once anything was yielded:
+
+* ``to="responses"``: the stream ends in exactly one terminal event; a failure is
+  ``response.failed`` carrying the upstream's code and message (``stream_interrupted`` for a
+  cut, the upstream's own text for a line that was not JSON). A tool call the upstream never
+  confirmed (no ``finish_reason``, nor ``[DONE]``) is never sent as
+  ``response.output_item.done``: Codex runs each call as that event arrives.
+* ``to="chat"``: a failure before any output raises :class:`UpstreamError` (status, code,
+  message), so a gateway that has not sent headers yet can answer with that status: the
+  first chunk, the role, waits for the first output, so read the first chunk before sending
+  headers. After output, the error is the last chunk, ``{"error": {...}}`` (a chunk model
+  whose ``error`` is set, or with ``encode=True`` a ``data:`` event, which the openai SDK
+  raises as ``APIError``), without ``[DONE]``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import Any, Literal
-
-import pydantic_core
-from pydantic import BaseModel
 
 from .._notes import Note
 from .._profiles import Profile, get_profile
-from .._sse import DONE, SSEComment, SSEDecoder
+from .._sse import DONE as DONE_BYTES
 from .._toolnames import ToolNameMap
-from .._upstream import UpstreamError
+from .._wire._input import DONE, Event, EventReader
 from ._stream_to_chat import ResponsesToChatStream
 from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
 
 __all__ = ["atranslate_stream", "translate_stream"]
 
 Target = Literal["responses", "chat"]
-_TEXT_OR_RAW = (str, bytes, bytearray, memoryview)
 
 
 class _Pipeline:
-    """Decodes whatever comes in into payloads and translates them; the translators encode."""
+    """Reads whatever comes in with the shared input reader and hands each payload to the
+    translator, which writes (and encodes) the output."""
 
     def __init__(
         self,
@@ -61,9 +63,7 @@ class _Pipeline:
             raise ValueError(f"to must be 'responses' or 'chat', not {to!r}")
         self.to = to
         self.encode = encode
-        # Whether anything was yielded yet (see _guarded).
-        self.produced = False
-        self.decoder = SSEDecoder()
+        self.reader = EventReader()
         self.translator: ChatToResponsesStream | ResponsesToChatStream
         if to == "responses":
             self.translator = ChatToResponsesStream(
@@ -87,74 +87,38 @@ class _Pipeline:
             self.translator.rec.notes = notes
 
     def feed(self, item: Any) -> list[Any]:
-        if isinstance(item, _TEXT_OR_RAW):
-            out: list[Any] = []
-            for event in self.decoder.feed(item):
-                if not isinstance(event, SSEComment):
-                    out += self._payload(event.data)
-            return out
-        if isinstance(item, SSEComment):
-            return []
-        if isinstance(item, (Mapping, BaseModel)):
-            return self._translate(item)
-        data = getattr(item, "data", None)
-        if isinstance(data, str):  # SSEEvent, httpx_sse.ServerSentEvent
-            return self._payload(data)
-        raise TypeError(f"cannot translate a stream item of type {type(item).__name__}")
+        return self._deliver(self.reader.read(item))
 
-    def close(self) -> list[Any]:
+    def _deliver(self, events: list[Event]) -> list[Any]:
+        translator = self.translator
         out: list[Any] = []
-        for event in self.decoder.close():
-            if not isinstance(event, SSEComment):
-                out.extend(self._payload(event.data))
-        if out:
-            self.produced = True
-        return out + self._guarded(self.translator.close)
-
-    def _payload(self, data: str) -> list[Any]:
-        text = data.strip()
-        if not text:
-            return []
-        if text == "[DONE]":
-            if isinstance(self.translator, ChatToResponsesStream):
-                self.translator.mark_done()
-            return []
-        return self._guarded(self.translator._feed_text, data)
-
-    def _translate(self, payload: Any) -> list[Any]:
-        if isinstance(payload, Mapping) and self.to == "responses":
-            from ..chat._completion import ChatCompletionChunk
-
-            payload = ChatCompletionChunk.parse(payload)
-        return self._guarded(self.translator.feed, payload)
-
-    def _guarded(self, step: Callable[..., list[Any]], *args: Any) -> list[Any]:
-        """Run one translation step; when encoding, a failure after the first output becomes
-        the last error event (before it, it raises: nothing was produced, no headers need
-        have been sent)."""
-        if not self.encode:
-            return step(*args)
-        try:
-            out = step(*args)
-        except UpstreamError as error:
-            if not self.produced:
-                raise
-            return [_error_event(error)]
-        if out:
-            self.produced = True
+        for name, payload in events:
+            if payload is DONE:
+                translator.mark_done()
+            else:
+                out += translator.feed_payload(name, payload)
         return out
 
+    def close(self) -> list[Any]:
+        self.translator.at_eof()
+        out = self._deliver(self.reader.close())
+        if self.reader.body:
+            self.translator.rec.record(
+                "body",
+                "kept",
+                "the upstream sent a whole JSON body, not an event stream; read as one event",
+                "translate.stream.body_not_stream",
+            )
+        return out + self.translator.close()
+
     def tail(self) -> list[bytes]:
-        """What follows the last event when encoding: ``[DONE]`` for chat targets."""
+        """What follows the last event when encoding: ``[DONE]`` for chat targets that ended
+        without an error."""
         if not self.encode or self.to != "chat":
             return []
-        finished = getattr(self.translator, "final", None)
-        return [DONE] if finished is not None and finished.status != "failed" else []
-
-
-def _error_event(error: UpstreamError) -> bytes:
-    # With headers sent, the error goes out as a last data event (see the module docstring).
-    return b"data: " + pydantic_core.to_json(error.to_body()) + b"\n\n"
+        finished = self.translator.final
+        failed = self.translator.error is not None
+        return [DONE_BYTES] if finished is not None and not failed else []
 
 
 def translate_stream(

@@ -19,20 +19,26 @@ Speed: delta events given as JSON text are read as dicts, not validated into mod
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
+from .._notes import NoteAction
 from .._profiles import Profile, get_profile
+from .._rules import (
+    CUSTOM_INPUT_OPEN,
+    chat_finish_reason,
+    custom_input_arguments,
+    custom_input_piece,
+    responses_usage_to_chat,
+)
 from .._sse import encode_sse
 from .._toolnames import ToolNameMap
 from .._upstream import UpstreamError
+from .._wire._chat_chunks import Foreign, Unreadable
 from .._wire._plain import conforms, field_types, loads_object
+from .._wire._response_events import read_responses_payload
 from ..chat._completion import (
     ChatCompletionChunk,
-    ChatCompletionTokensDetails,
-    ChatCompletionUsage,
-    ChatPromptTokensDetails,
     ChunkChoice,
     ChunkDelta,
     FunctionCallDelta,
@@ -46,9 +52,8 @@ from ..responses._events import (
     ResponseReasoningSummaryTextDeltaEvent,
     ResponseReasoningTextDeltaEvent,
     ResponseTextDeltaEvent,
-    parse_response_event,
 )
-from ..responses._response import Response, ResponseUsage
+from ..responses._response import Response
 from ._context import Recorder
 from ._fast import EventTemplate, construct
 from ._toolforms import form_call_arguments
@@ -60,36 +65,6 @@ __all__ = [
     "responses_to_chat_chunks",
     "responses_usage_to_chat",
 ]
-
-
-def responses_usage_to_chat(usage: ResponseUsage) -> ChatCompletionUsage:
-    """Responses usage counts under their Chat names."""
-    prompt = usage.input_tokens or 0
-    completion = usage.output_tokens or 0
-    fields: dict[str, Any] = {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": usage.total_tokens
-        if usage.total_tokens is not None
-        else prompt + completion,
-    }
-    if usage.input_tokens_details and usage.input_tokens_details.cached_tokens is not None:
-        fields["prompt_tokens_details"] = ChatPromptTokensDetails(
-            cached_tokens=usage.input_tokens_details.cached_tokens
-        )
-    if usage.output_tokens_details and usage.output_tokens_details.reasoning_tokens is not None:
-        fields["completion_tokens_details"] = ChatCompletionTokensDetails(
-            reasoning_tokens=usage.output_tokens_details.reasoning_tokens
-        )
-    return ChatCompletionUsage(**fields)
-
-
-def chat_finish_reason(response: Response, *, called_tools: bool) -> str:
-    """The Chat ``finish_reason`` for a finished response."""
-    if response.status == "incomplete" or response.incomplete_details is not None:
-        reason = response.incomplete_details.reason if response.incomplete_details else None
-        return "content_filter" if reason == "content_filter" else "length"
-    return "tool_calls" if called_tools else "stop"
 
 
 def error_from_event(event: Any) -> UpstreamError:
@@ -158,7 +133,18 @@ class ResponsesToChatStream:
         # hold the chunk id, model and time, so a new response.created clears them.
         self._templates: dict[Any, EventTemplate | None] = {}
         self._last_event: dict[str, Any] | None = None
-        self._role_pending = False
+        # The role chunk waits for the first output (see _on_created), even without one.
+        self._role_pending = True
+        self._produced = False
+        self._events = 0
+        self._at_eof = False
+        self.error: UpstreamError | None = None
+        """The upstream's failure, once the stream ended with one after output."""
+        # What was sent of each item's texts, and the items done, by output index and id.
+        self._sent: dict[tuple[str, Any], int] = {}
+        self._done_at: set[int] = set()
+        self._done_ids: set[str] = set()
+        self._unread_types: set[str] = set()
 
     def _chunk(
         self, delta: ChunkDelta | None, finish_reason: str | None = None
@@ -184,33 +170,80 @@ class ResponsesToChatStream:
         return chunk
 
     def feed(self, event: Any) -> list[Any]:
-        """Take one event (a model, mapping or JSON text) and return the chunks it gives
-        (models, or SSE bytes with ``encode=True``)."""
-        if type(event) is str:
-            return self._feed_text(event)
+        """Take one event (a model of any kind, a mapping or JSON text) and return the chunks
+        it gives (models, or SSE bytes with ``encode=True``)."""
+        if isinstance(event, bytes):
+            event = event.decode("utf-8", "replace")
+        return self.feed_payload(None, event)
+
+    def feed_payload(self, name: str | None, payload: Any) -> list[Any]:
+        """Take one payload as the shared input reader gives it (see ``_wire._input``)."""
         if self._finished:
             return []
-        if not hasattr(event, "type") or isinstance(event, (str, bytes, dict)):
-            event = parse_response_event(event)
-        kind: str = event.type
-        handler = _HANDLERS.get(kind)
-        chunks: list[Any] = handler(self, event) if handler is not None else []
-        return self._out(chunks)
+        self._events += 1
+        if type(payload) is str and self._fast:
+            fast = self._feed_fast(payload)
+            if fast is not None:
+                return fast
+        event = read_responses_payload(name, payload, f"events[{self._events - 1}]", self._note)
+        if isinstance(event, Foreign):
+            if event.error is not None:
+                return self._fail(event.error)
+            return []
+        if isinstance(event, Unreadable):
+            if self._at_eof:
+                return self._fail(UpstreamError.interrupted("inside an event"))
+            return self._fail(UpstreamError.from_text(event.text))
+        handler = _HANDLERS.get(event.type)
+        if handler is None:
+            if event.type not in _NOT_OUTPUT and event.type not in self._unread_types:
+                self._unread_types.add(event.type)
+                self.rec.drop(
+                    f"events[{self._events - 1}] {event.type}",
+                    "chat chunks have no place for this event",
+                    "translate.stream.event_dropped",
+                    lossy=False,
+                )
+            return []
+        return self._out(handler(self, event))
 
     def _feed_text(self, data: str) -> list[Any]:
         """:meth:`feed` for the JSON text of an event."""
-        if self._finished:
-            return []
-        if self._fast:
-            fast = self._feed_fast(data)
-            if fast is not None:
-                return fast
-        event = parse_response_event(data)
-        handler = _HANDLERS.get(event.type)
-        return self._out(handler(self, event) if handler is not None else [])
+        return self.feed_payload(None, data)
+
+    def mark_done(self) -> None:
+        """``data: [DONE]``: Responses streams end at their terminal event, not at it."""
+
+    def at_eof(self) -> None:
+        """The input has ended: a half event still to come is a cut."""
+        self._at_eof = True
+
+    def _note(
+        self,
+        path: str,
+        action: NoteAction,
+        reason: str,
+        code: str,
+        detail: Mapping[str, Any] | None = None,
+        /,
+    ) -> None:
+        self.rec.record(path, action, reason, code, detail)
+
+    def _fail(self, error: UpstreamError) -> list[Any]:
+        """End with the upstream's failure: raised while nothing was sent (a gateway can
+        still answer with its status), else the last chunk, ``{"error": {...}}``."""
+        self._finished = True
+        self.error = error
+        if not self._produced:
+            raise error
+        chunk = ChatCompletionChunk.parse(error.to_body())
+        return [encode_sse(chunk, event="")] if self.encode else [chunk]
 
     def _out(self, chunks: list[Any]) -> list[Any]:
-        if self._role_pending and chunks:
+        if not chunks:
+            return chunks
+        self._produced = True
+        if self._role_pending:
             self._role_pending = False
             role = self._chunk(construct(ChunkDelta, {"role": "assistant", "content": ""}))
             chunks = [role, *chunks]
@@ -245,21 +278,20 @@ class ResponsesToChatStream:
                 return None
             self._last_event = event
         if what == "text":
-            chunks = self._text(delta)
+            chunks = self._text(delta, event.get("item_id"), event.get("output_index"))
         elif what == "reasoning":
-            chunks = self._reasoning(delta, event.get("output_index"), event.get("summary_index"))
+            chunks = self._reasoning(
+                delta, event.get("item_id"), event.get("output_index"), event.get("summary_index")
+            )
         else:
             chunks = self._args_delta(event.get("item_id"), event.get("output_index"), delta)
         return self._out(chunks)
 
     def close(self) -> list[Any]:
-        """End of input; a stream without its terminal event raises :class:`UpstreamError`."""
+        """End of input: a stream without its terminal event was cut (see :meth:`_fail`)."""
         if self._finished:
             return []
-        self._finished = True
-        raise UpstreamError(
-            "the upstream stream ended before response.completed", code="stream_interrupted"
-        )
+        return self._fail(UpstreamError.interrupted("before response.completed"))
 
     # --- chunks ---------------------------------------------------------------------------
 
@@ -318,22 +350,43 @@ class ResponsesToChatStream:
         return []
 
     def _on_text(self, event: Any) -> list[Any]:
-        return self._text(event.delta)
+        return self._text(event.delta, event.item_id, event.output_index)
 
-    def _text(self, delta: str) -> list[Any]:
+    def _sent_to(self, kind: str, item_id: Any, output_index: Any, size: int) -> None:
+        """Count what was sent of an item's text (so its done event sends only the rest)."""
+        key = (kind, output_index) if output_index is not None else (kind, item_id)
+        sent = self._sent
+        sent[key] = sent.get(key, 0) + size
+
+    def _sent_of(self, kind: str, item_id: Any, output_index: Any) -> int:
+        sent = self._sent
+        if output_index is not None and (kind, output_index) in sent:
+            return sent[(kind, output_index)]
+        return sent.get((kind, item_id), 0)
+
+    def _text(self, delta: str, item_id: Any = None, output_index: Any = None) -> list[Any]:
         if not delta:
             return []
+        self._sent_to("content", item_id, output_index, len(delta))
         return [self._text_chunk("content", delta)]
 
     def _on_refusal(self, event: Any) -> list[Any]:
-        return [self._chunk(construct(ChunkDelta, {"refusal": event.delta}))]
+        return self._refusal(event.delta, event.item_id, event.output_index)
+
+    def _refusal(self, delta: str, item_id: Any, output_index: Any) -> list[Any]:
+        if not delta:
+            return []
+        self._sent_to("refusal", item_id, output_index, len(delta))
+        return [self._chunk(construct(ChunkDelta, {"refusal": delta}))]
 
     def _on_reasoning(self, event: Any) -> list[Any]:
         return self._reasoning(
-            event.delta, event.output_index, getattr(event, "summary_index", None)
+            event.delta, event.item_id, event.output_index, getattr(event, "summary_index", None)
         )
 
-    def _reasoning(self, text: str, output_index: int | None, index: Any) -> list[Any]:
+    def _reasoning(
+        self, text: str, item_id: Any, output_index: int | None, index: Any
+    ) -> list[Any]:
         if index is not None:
             # A new summary part reads as a new paragraph.
             key = (output_index or 0, index)
@@ -343,7 +396,38 @@ class ResponsesToChatStream:
                 self._summary_index = key
         if not text:
             return []
+        self._sent_to("reasoning", item_id, output_index, len(text))
         return [self._text_chunk(self._reasoning_field, text)]
+
+    def _rest_of_item(self, output_index: int | None, item: Any) -> list[Any]:
+        """What a message or reasoning item holds that its deltas did not send (servers and
+        Codex's own fixtures may send text only in ``output_item.done``)."""
+        item_id = getattr(item, "id", None)
+        out: list[Any] = []
+        if item.type == "reasoning":
+            parts = list(item.content or []) or list(item.summary or [])
+            full = "\n\n".join(getattr(part, "text", "") or "" for part in parts)
+            rest = full[self._sent_of("reasoning", item_id, output_index) :]
+            if rest:
+                self._sent_to("reasoning", item_id, output_index, len(rest))
+                out.append(self._text_chunk(self._reasoning_field, rest))
+            return out
+        content = item.content
+        texts = [content] if isinstance(content, str) else []
+        refusals: list[str] = []
+        for part in content if isinstance(content, list) else ():
+            kind = getattr(part, "type", None)
+            if kind == "output_text" or (kind == "input_text" and item.role == "assistant"):
+                texts.append(part.text)
+            elif kind == "refusal":
+                refusals.append(part.refusal)
+        text = "".join(texts)[self._sent_of("content", item_id, output_index) :]
+        if text:
+            out += self._text(text, item_id, output_index)
+        refusal = "".join(refusals)[self._sent_of("refusal", item_id, output_index) :]
+        if refusal:
+            out += self._refusal(refusal, item_id, output_index)
+        return out
 
     def _on_item_added(self, event: Any) -> list[Any]:
         item = event.item
@@ -358,7 +442,7 @@ class ResponsesToChatStream:
         if self.tool_names is not None:
             name = self.tool_names.chat_name(name, getattr(item, "namespace", None))
         index = len(self._calls)
-        opening = '{"input": "' if custom else ""
+        opening = CUSTOM_INPUT_OPEN if custom else ""
         self._calls[key] = [index, custom, [opening]]
         if output_index is not None:
             self._by_output[output_index] = key
@@ -384,42 +468,47 @@ class ResponsesToChatStream:
         state = self._find_call(item_id, output_index)
         if state is None or not delta:
             return []
-        text = json.dumps(delta)[1:-1] if state[1] else delta
+        text = custom_input_piece(delta) if state[1] else delta
         return [self._args_chunk(state, text)]
 
     def _on_item_done(self, event: Any) -> list[Any]:
-        item = event.item
+        return self._item_done(event.output_index, event.item)
+
+    def _item_done(self, output_index: int | None, item: Any) -> list[Any]:
+        if output_index is not None:
+            self._done_at.add(output_index)
+        if getattr(item, "id", None):
+            self._done_ids.add(item.id)
         if item.type in _FORM_CALLS:
-            return self._form_call(event.output_index, item)
+            return self._form_call(output_index, item)
         if item.type not in ("function_call", "custom_tool_call"):
             if item.type == "reasoning" and getattr(item, "encrypted_content", None):
                 self.rec.drop(
-                    f"output[{event.output_index}].encrypted_content",
+                    f"output[{output_index}].encrypted_content",
                     _ENCRYPTED_REASONING,
                     "translate.stream.encrypted_reasoning_dropped",
                     lossy=False,
                 )
-            if item.type not in _TEXT_ITEMS:
-                self.rec.drop(
-                    f"output[{event.output_index}]",
-                    f"a {item.type} item has no Chat Completions form",
-                    "translate.stream.item_dropped",
-                    item_type=item.type,
-                )
+            if item.type in _TEXT_ITEMS:
+                return self._rest_of_item(output_index, item)
+            self.rec.drop(
+                f"output[{output_index}]",
+                f"a {item.type} item has no Chat Completions form",
+                "translate.stream.item_dropped",
+                item_type=item.type,
+            )
             return []
         out: list[Any] = []
-        key = item.id or f"@{event.output_index}"
+        key = item.id or f"@{output_index}"
         state = self._calls.get(key)
         if state is None:
-            state_key = (
-                self._by_output.get(event.output_index) if event.output_index is not None else None
-            )
+            state_key = self._by_output.get(output_index) if output_index is not None else None
             state = self._calls.get(state_key) if state_key else None
         if state is None:
             # Never announced: the whole call now.
-            out.extend(self._start_call(event.output_index, item))
-            state = self._calls[item.id or f"@{event.output_index}"]
-        full = '{"input": ' + json.dumps(item.input) + "}" if state[1] else item.arguments
+            out.extend(self._start_call(output_index, item))
+            state = self._calls[item.id or f"@{output_index}"]
+        full = custom_input_arguments(item.input) if state[1] else item.arguments
         # Send only what the deltas did not: arguments are never sent twice.
         sent = "".join(state[2])
         state[2] = [sent]
@@ -453,15 +542,23 @@ class ResponsesToChatStream:
         return []
 
     def _on_terminal(self, event: Any) -> list[Any]:
-        self._finished = True
         response: Response = event.response
         self.final = response
         if event.type == "response.failed":
-            raise error_from_event(event)
-        reason = chat_finish_reason(response, called_tools=bool(self._calls))
-        if event.type == "response.incomplete" and response.incomplete_details is None:
-            reason = "length"
-        out: list[Any] = [self._chunk(None, reason)]
+            return self._fail(error_from_event(event))
+        self._finished = True
+        out: list[Any] = []
+        for position, item in enumerate(response.output or ()):
+            # Items only the terminal response holds (no output_item.done came for them).
+            if position not in self._done_at and getattr(item, "id", None) not in self._done_ids:
+                out += self._item_done(position, item)
+        details = response.incomplete_details
+        reason = chat_finish_reason(
+            "incomplete" if event.type == "response.incomplete" else response.status,
+            details.reason if details is not None else None,
+            called_tools=bool(self._calls),
+        )
+        out.append(self._chunk(None, reason))
         if self.include_usage and response.usage is not None:
             out.append(
                 ChatCompletionChunk.model_construct(
@@ -476,9 +573,29 @@ class ResponsesToChatStream:
         return out
 
     def _on_error(self, event: Any) -> list[Any]:
-        self._finished = True
-        raise error_from_event(event)
+        return self._fail(error_from_event(event))
 
+
+# Events that carry nothing a chat client reads: not noted when left out.
+_NOT_OUTPUT = frozenset(
+    {
+        "response.in_progress",
+        "response.queued",
+        "response.content_part.added",
+        "response.content_part.done",
+        "response.output_text.done",
+        "response.refusal.done",
+        "response.reasoning_summary_part.added",
+        "response.reasoning_summary_part.done",
+        "response.reasoning_summary_text.done",
+        "response.reasoning_text.done",
+        "response.reasoning.done",
+        "response.function_call_arguments.done",
+        "response.custom_tool_call_input.done",
+        "keepalive",
+        "codex.rate_limits",
+    }
+)
 
 _HANDLERS: dict[str, Any] = {
     "response.created": ResponsesToChatStream._on_created,

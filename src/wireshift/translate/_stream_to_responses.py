@@ -23,15 +23,24 @@ the models; both ways give the same bytes (tests/test_translate_stream_fast.py).
 from __future__ import annotations
 
 import json
-import secrets
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, Literal
 
 from .._errors import PayloadError
+from .._notes import NoteAction
 from .._profiles import Profile, get_profile
+from .._rules import (
+    chat_usage_to_responses,
+    custom_input_from_arguments,
+    incomplete_reason,
+    new_id,
+    response_error,
+)
 from .._sse import encode_sse
 from .._toolnames import ToolNameMap, ToolOrigin
+from .._upstream import UpstreamError
+from .._wire._chat_chunks import Foreign, read_chat_payload
 from .._wire._plain import (
     ToolCallParts,
     conforms,
@@ -43,7 +52,6 @@ from .._wire._plain import (
 from ..chat._completion import (
     ChatCompletionChunk,
     ChatCompletionUsage,
-    ChatError,
     ChunkChoice,
     ChunkDelta,
 )
@@ -78,11 +86,8 @@ from ..responses._events import (
 from ..responses._items import CustomToolCall, FunctionCall, Message, ReasoningItem, parse_item
 from ..responses._response import (
     IncompleteDetails,
-    InputTokensDetails,
-    OutputTokensDetails,
     Response,
     ResponseError,
-    ResponseUsage,
 )
 from ._context import Recorder
 from ._fast import EventTemplate, construct
@@ -100,44 +105,8 @@ ReasoningStyle = Literal["summary", "text"]
 Codex displays) or as reasoning content (``reasoning_text.*``, or ``reasoning.*`` in the Open
 Responses dialect)."""
 
-# Chat finish reasons that stop a response early, and the Responses reason each becomes.
-_INCOMPLETE_REASONS = {"length": "max_output_tokens", "content_filter": "content_filter"}
-
-# ResponseErrorCode in the OpenAI spec (the ones a chat upstream can cause).
-_OPENAI_ERROR_CODES = frozenset({"server_error", "rate_limit_exceeded", "invalid_prompt"})
-_STATUS_CODES = {"429": "rate_limit_exceeded", "400": "invalid_prompt"}
-
 _THINK_OPEN = "<think>"
 _THINK_CLOSE = "</think>"
-
-
-def _new_id(prefix: str) -> str:
-    return f"{prefix}_{secrets.token_hex(16)}"
-
-
-def chat_usage_to_responses(usage: ChatCompletionUsage) -> ResponseUsage:
-    """Chat usage counts under their Responses names, with cached and reasoning details."""
-    prompt = usage.prompt_tokens or 0
-    completion = usage.completion_tokens or 0
-    total = usage.total_tokens if usage.total_tokens is not None else prompt + completion
-    cached = usage.prompt_tokens_details.cached_tokens if usage.prompt_tokens_details else None
-    cache_write = (
-        usage.prompt_tokens_details.cache_write_tokens if usage.prompt_tokens_details else None
-    )
-    reasoning = (
-        usage.completion_tokens_details.reasoning_tokens
-        if usage.completion_tokens_details
-        else None
-    )
-    return ResponseUsage.model_construct(
-        input_tokens=prompt,
-        input_tokens_details=InputTokensDetails.model_construct(
-            cached_tokens=cached or 0, cache_write_tokens=cache_write or 0
-        ),
-        output_tokens=completion,
-        output_tokens_details=OutputTokensDetails.model_construct(reasoning_tokens=reasoning or 0),
-        total_tokens=total,
-    )
 
 
 class _ThinkSplitter:
@@ -219,8 +188,8 @@ class _Call:
 
     def __init__(self, upstream_id: str | None) -> None:
         self.upstream_id = upstream_id
-        self.call_id = upstream_id or _new_id("call")
-        self.item_id = _new_id("fc")
+        self.call_id = upstream_id or new_id("call")
+        self.item_id = new_id("fc")
         self.upstream_name = ""
         self.name = ""
         self.namespace: str | None = None
@@ -283,7 +252,7 @@ class ChatToResponsesStream:
         self._reasoning_fields = self.profile.reasoning_reply_fields
         self._think = _ThinkSplitter() if self.profile.think_tags else None
         self._base = dict(response or {})
-        self.response_id = response_id or _new_id("resp")
+        self.response_id = response_id or new_id("resp")
         self._seq = 0
         self._started = False
         self._finished = False
@@ -298,6 +267,13 @@ class ChatToResponsesStream:
         self._usage: ChatCompletionUsage | None = None
         self._finish_reason: str | None = None
         self._saw_done = False
+        # Whether the upstream ended the turn (a finish_reason): items are done from then on.
+        self._confirmed = False
+        # Payloads read, and whether the input has ended (see feed_payload).
+        self._events = 0
+        self._at_eof = False
+        self.error: UpstreamError | None = None
+        """The upstream's failure, once the stream ended in ``response.failed``."""
         self.final: Response | None = None
         """The response of the terminal event, once the stream has ended."""
         # The fast reading of chunks reads reasoning fields as dict keys; a field name that is
@@ -314,30 +290,55 @@ class ChatToResponsesStream:
 
     # --- input ------------------------------------------------------------------------
 
-    def feed(self, chunk: ChatCompletionChunk | str | bytes) -> list[Any]:
-        """Take one chunk (a model, or the JSON text of a ``data:`` line) and return the
-        events it completes. ``"[DONE]"`` marks the upstream's end marker."""
+    def feed(self, chunk: Any) -> list[Any]:
+        """Take one chunk (a model of any kind, a mapping, or the JSON text of a ``data:``
+        line) and return the events it completes. ``"[DONE]"`` marks the upstream's end."""
         if isinstance(chunk, (str, bytes)):
             if chunk.strip() in ("[DONE]", b"[DONE]"):
-                if not self._finished:
-                    self._saw_done = True
+                self.mark_done()
                 return []
-            if type(chunk) is str:
-                return self._feed_text(chunk)
-            if self._finished:
-                return []
-            chunk = ChatCompletionChunk.parse(chunk)
-        return self._feed_model(chunk)
+            if type(chunk) is bytes:
+                chunk = chunk.decode("utf-8", "replace")
+        return self.feed_payload(None, chunk)
+
+    def feed_payload(self, name: str | None, payload: Any) -> list[Any]:
+        """Take one payload as the shared input reader gives it (see ``_wire._input``)."""
+        if self._finished:
+            return []
+        self._events += 1
+        if type(payload) is str and self._started and self._read_fast:
+            fast = self._feed_fast(payload)
+            if fast is not None:
+                return fast
+        chunk, _ = read_chat_payload(payload, f"events[{self._events - 1}]", self._note)
+        if isinstance(chunk, ChatCompletionChunk):
+            return self._feed_model(chunk)
+        if isinstance(chunk, Foreign):
+            return []
+        out: list[Any] = []
+        if not self._started:
+            self._start(out)
+        if self._at_eof:
+            # A half event at the end of input: the stream was cut inside it.
+            self._fail(out, UpstreamError.interrupted("inside an event"))
+        else:
+            self._fail(out, UpstreamError.from_text(chunk.text))
+        return out
 
     def _feed_text(self, data: str) -> list[Any]:
         """:meth:`feed` for the JSON text of a chunk (not ``[DONE]``)."""
-        if self._finished:
-            return []
-        if self._started and self._read_fast:
-            fast = self._feed_fast(data)
-            if fast is not None:
-                return fast
-        return self._feed_model(ChatCompletionChunk.parse(data))
+        return self.feed_payload(None, data)
+
+    def _note(
+        self,
+        path: str,
+        action: NoteAction,
+        reason: str,
+        code: str,
+        detail: Mapping[str, Any] | None = None,
+        /,
+    ) -> None:
+        self.rec.record(path, action, reason, code, detail)
 
     def _feed_model(self, chunk: ChatCompletionChunk) -> list[Any]:
         if self._finished:
@@ -352,7 +353,8 @@ class ChatToResponsesStream:
         if chunk.usage is not None:
             self._usage = chunk.usage
         if chunk.error is not None:
-            self._fail(out, chunk.error)
+            error = UpstreamError.from_payload(chunk.error, "chunk.error")
+            self._fail(out, error or UpstreamError(None, source="chunk.error"))
             return out
         for choice in chunk.choices:
             if choice.index:  # only the first choice becomes the response
@@ -371,7 +373,7 @@ class ChatToResponsesStream:
                 )
             self._delta(out, choice.delta)
             if choice.finish_reason:
-                self._finish_reason = choice.finish_reason
+                self._confirm(out, choice.finish_reason)
         return out
 
     def _feed_fast(self, data: str) -> list[Any] | None:
@@ -429,7 +431,22 @@ class ChatToResponsesStream:
 
     def mark_done(self) -> None:
         """Note the upstream's ``data: [DONE]`` (the stream ends at :meth:`close`)."""
-        self._saw_done = True
+        if not self._finished:
+            self._saw_done = True
+
+    def at_eof(self) -> None:
+        """The input has ended: a half event still to come is a cut."""
+        self._at_eof = True
+
+    def _confirm(self, out: list[Any], finish_reason: str | None) -> None:
+        """The upstream said the turn ended (a ``finish_reason``, or ``[DONE]``): every item,
+        tool calls included, is done now; the terminal event waits for the end of input
+        (usage may follow)."""
+        if finish_reason is not None:
+            self._finish_reason = finish_reason
+        if not self._confirmed:
+            self._confirmed = True
+            self._close_all(out, "completed")
 
     def close(self) -> list[Any]:
         """End of input: close open items and return them with the terminal event."""
@@ -438,17 +455,15 @@ class ChatToResponsesStream:
         out: list[Any] = []
         if not self._started:
             self._start(out)
-        if self._finish_reason is None and not self._saw_done:
-            self._fail(
-                out,
-                ChatError(
-                    message="the upstream stream ended before a finish_reason",
-                    code="stream_interrupted",
-                ),
-            )
+        if not self._confirmed and not self._saw_done:
+            what = "inside a tool call" if self._calls else "before a finish_reason"
+            self._fail(out, UpstreamError.interrupted(what))
             return out
-        self._close_all(out, "completed")
-        reason = _INCOMPLETE_REASONS.get(self._finish_reason or "")
+        self._confirm(out, None)
+        if self._calls or self._open is not None:
+            # Output that came after the finish_reason.
+            self._close_all(out, "completed")
+        reason = incomplete_reason(self._finish_reason)
         if reason is not None:
             response = self._response(
                 "incomplete", incomplete_details=IncompleteDetails(reason=reason)
@@ -504,16 +519,24 @@ class ChatToResponsesStream:
         out.append(self._event(ResponseCreatedEvent, response=response))
         out.append(self._event(ResponseInProgressEvent, response=response))
 
-    def _fail(self, out: list[Any], error: ChatError) -> None:
-        self._close_all(out, "incomplete")
-        upstream = error.code if error.code is not None else error.type
-        code = str(upstream) if upstream is not None else "server_error"
-        fields: dict[str, Any] = {"code": code, "message": error.message}
-        if not self.open_responses and code not in _OPENAI_ERROR_CODES:
-            # OpenAI's schema lists its codes; another one goes under `upstream_code`.
-            fields["code"] = _STATUS_CODES.get(code, "server_error")
-            fields["upstream_code"] = code
-        response = self._response("failed", error=ResponseError(**fields))
+    def _fail(self, out: list[Any], error: UpstreamError) -> None:
+        """End in ``response.failed``. Text already streamed is closed as incomplete; a tool
+        call the upstream never confirmed is not: Codex runs every call whose
+        ``output_item.done`` arrives, and would run one from a failed attempt."""
+        self._close_all(out, "incomplete", calls=False)
+        for call in self._calls:
+            self._note(
+                f"output[{call.output_index}]" if call.added else "tool_calls",
+                "dropped",
+                f"tool call {call.call_id!r} ({call.upstream_name or 'unnamed'}) was never "
+                "confirmed by the upstream: not sent as done, nor in the failed response",
+                "translate.stream.unconfirmed_call",
+            )
+        self._calls = []
+        self._by_index = {}
+        self.error = error
+        body = response_error(error, open_responses=self.open_responses)
+        response = self._response("failed", error=ResponseError(**body))
         out.append(self._event(ResponseFailedEvent, response=response))
         self.final = response
         self._finished = True
@@ -601,12 +624,12 @@ class ChatToResponsesStream:
         index = self._next_index
         self._next_index += 1
         if kind == "message":
-            item = _TextItem(kind, _new_id("msg"), index)
+            item = _TextItem(kind, new_id("msg"), index)
             added: Any = Message.model_construct(
                 type="message", id=item.item_id, role="assistant", status="in_progress", content=[]
             )
         else:
-            item = _TextItem(kind, _new_id("rs"), index)
+            item = _TextItem(kind, new_id("rs"), index)
             added = ReasoningItem.model_construct(type="reasoning", id=item.item_id, summary=[])
         self._open = item
         out.append(self._event(ResponseOutputItemAddedEvent, output_index=index, item=added))
@@ -846,7 +869,7 @@ class ChatToResponsesStream:
         common = {"item_id": call.item_id, "output_index": call.output_index}
         item: Any
         if call.custom:
-            text = _custom_input(arguments)
+            text = custom_input_from_arguments(arguments)
             if text:
                 out.append(self._event(ResponseCustomToolCallInputDeltaEvent, delta=text, **common))
             out.append(self._event(ResponseCustomToolCallInputDoneEvent, input=text, **common))
@@ -925,7 +948,7 @@ class ChatToResponsesStream:
         )
         return True
 
-    def _close_all(self, out: list[Any], status: str) -> None:
+    def _close_all(self, out: list[Any], status: str, *, calls: bool = True) -> None:
         if self._think is not None:
             for thinking, text in self._think.flush():
                 self._text(
@@ -936,21 +959,11 @@ class ChatToResponsesStream:
                 )
         if self._open is not None:
             self._close_text(out, self._open, status)
-        for call in self._calls:
-            self._close_call(out, call, status)
-        self._calls = []
-        self._by_index = {}
-
-
-def _custom_input(arguments: str) -> str:
-    """A custom tool's raw input from the chat arguments ``{"input": "..."}`` the request
-    translation asked for; arguments of any other shape are taken as the input itself."""
-    try:
-        parsed = json.loads(arguments)
-    except ValueError:
-        return arguments
-    text = parsed.get("input") if isinstance(parsed, dict) else None
-    return text if isinstance(text, str) else arguments
+        if calls:
+            for call in self._calls:
+                self._close_call(out, call, status)
+            self._calls = []
+            self._by_index = {}
 
 
 def chat_to_responses_events(

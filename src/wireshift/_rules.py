@@ -1,0 +1,159 @@
+"""The mapping rules every translation and accumulation shares, each in one place.
+
+How a turn ends (chat ``finish_reason`` <-> Responses ``status`` and incomplete reason), how
+usage counts are named, how a custom tool's raw input rides in chat arguments, how ids are
+minted, and how an upstream failure is written as a Responses ``error``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from .chat._completion import (
+    ChatCompletionTokensDetails,
+    ChatCompletionUsage,
+    ChatPromptTokensDetails,
+)
+from .responses._response import InputTokensDetails, OutputTokensDetails, ResponseUsage
+
+if TYPE_CHECKING:
+    from ._upstream import UpstreamError
+
+__all__ = [
+    "CUSTOM_INPUT_CLOSE",
+    "CUSTOM_INPUT_OPEN",
+    "chat_finish_reason",
+    "chat_usage_to_responses",
+    "custom_input_arguments",
+    "custom_input_from_arguments",
+    "custom_input_piece",
+    "incomplete_reason",
+    "new_id",
+    "response_error",
+    "responses_usage_to_chat",
+]
+
+# --- how a turn ends ------------------------------------------------------------------------
+
+# Chat finish reasons that stop a response early, and the Responses reason each becomes.
+_INCOMPLETE_REASONS = {"length": "max_output_tokens", "content_filter": "content_filter"}
+
+
+def incomplete_reason(finish_reason: str | None) -> str | None:
+    """The Responses ``incomplete_details.reason`` for a chat ``finish_reason``; ``None``
+    when the turn completed."""
+    return _INCOMPLETE_REASONS.get(finish_reason or "")
+
+
+def chat_finish_reason(status: str | None, reason: str | None, *, called_tools: bool) -> str:
+    """The chat ``finish_reason`` for a Responses ``status`` and incomplete ``reason``."""
+    if status == "incomplete" or reason is not None:
+        return "content_filter" if reason == "content_filter" else "length"
+    return "tool_calls" if called_tools else "stop"
+
+
+# --- usage ----------------------------------------------------------------------------------
+
+
+def chat_usage_to_responses(usage: ChatCompletionUsage) -> ResponseUsage:
+    """Chat usage counts under their Responses names, with cached and reasoning details."""
+    prompt = usage.prompt_tokens or 0
+    completion = usage.completion_tokens or 0
+    total = usage.total_tokens if usage.total_tokens is not None else prompt + completion
+    details = usage.prompt_tokens_details
+    cached = details.cached_tokens if details else None
+    cache_write = details.cache_write_tokens if details else None
+    out = usage.completion_tokens_details
+    reasoning = out.reasoning_tokens if out else None
+    return ResponseUsage.model_construct(
+        input_tokens=prompt,
+        input_tokens_details=InputTokensDetails.model_construct(
+            cached_tokens=cached or 0, cache_write_tokens=cache_write or 0
+        ),
+        output_tokens=completion,
+        output_tokens_details=OutputTokensDetails.model_construct(reasoning_tokens=reasoning or 0),
+        total_tokens=total,
+    )
+
+
+def responses_usage_to_chat(usage: ResponseUsage) -> ChatCompletionUsage:
+    """Responses usage counts under their Chat names."""
+    prompt = usage.input_tokens or 0
+    completion = usage.output_tokens or 0
+    fields: dict[str, Any] = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": usage.total_tokens
+        if usage.total_tokens is not None
+        else prompt + completion,
+    }
+    if usage.input_tokens_details and usage.input_tokens_details.cached_tokens is not None:
+        fields["prompt_tokens_details"] = ChatPromptTokensDetails(
+            cached_tokens=usage.input_tokens_details.cached_tokens
+        )
+    if usage.output_tokens_details and usage.output_tokens_details.reasoning_tokens is not None:
+        fields["completion_tokens_details"] = ChatCompletionTokensDetails(
+            reasoning_tokens=usage.output_tokens_details.reasoning_tokens
+        )
+    return ChatCompletionUsage(**fields)
+
+
+# --- a custom tool's input in chat arguments ------------------------------------------------
+
+# A custom (freeform) tool goes to chat as a function of one string parameter, `input`.
+CUSTOM_INPUT_OPEN = '{"input": "'
+CUSTOM_INPUT_CLOSE = '"}'
+
+
+def custom_input_arguments(text: str) -> str:
+    """The chat arguments that carry a custom tool's raw input."""
+    return CUSTOM_INPUT_OPEN + custom_input_piece(text) + CUSTOM_INPUT_CLOSE
+
+
+def custom_input_piece(text: str) -> str:
+    """A piece of raw input as it stands inside the arguments' JSON string: pieces streamed
+    this way join into :func:`custom_input_arguments` of the whole input."""
+    return json.dumps(text)[1:-1]
+
+
+def custom_input_from_arguments(arguments: str) -> str:
+    """A custom tool's raw input from chat arguments ``{"input": "..."}``; arguments of any
+    other shape are taken as the input itself."""
+    try:
+        parsed = json.loads(arguments)
+    except ValueError:
+        return arguments
+    text = parsed.get("input") if isinstance(parsed, dict) else None
+    return text if isinstance(text, str) else arguments
+
+
+# --- ids ------------------------------------------------------------------------------------
+
+
+def new_id(prefix: str) -> str:
+    """A fresh id with the prefix upstreams expect (``resp``, ``msg``, ``fc``, ``call``...)."""
+    return f"{prefix}_{secrets.token_hex(16)}"
+
+
+# --- an upstream failure as a Responses error -----------------------------------------------
+
+# ResponseErrorCode in the OpenAI spec that a chat upstream can cause; any other code goes
+# under `upstream_code`, with the nearest of these as `code`.
+_OPENAI_ERROR_CODES = frozenset({"server_error", "rate_limit_exceeded", "invalid_prompt"})
+_NEAREST_CODE = {"429": "rate_limit_exceeded", "400": "invalid_prompt"}
+
+
+def response_error(error: UpstreamError, *, open_responses: bool) -> dict[str, Any]:
+    """The ``response.error`` object of ``response.failed`` for an upstream failure: its
+    message verbatim, and a code of the target's dialect."""
+    code = error.code or error.type or "server_error"
+    fields: dict[str, Any] = {
+        "code": code,
+        "message": error.message or "the upstream failed without a message",
+    }
+    if not open_responses and code not in _OPENAI_ERROR_CODES:
+        fields["code"] = _NEAREST_CODE.get(code, "server_error")
+        fields["upstream_code"] = code
+    return fields

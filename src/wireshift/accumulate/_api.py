@@ -51,6 +51,7 @@ class StreamAccumulator:
         else:
             raise ValueError(f"format must be 'responses', 'chat' or None, not {format!r}")
         self._inner = inner
+        inner._readers.append(self._reader)
         held, self._held = self._held, []
         for name, payload in held:
             _deliver(inner, name, payload)
@@ -94,7 +95,15 @@ class StreamAccumulator:
     def finish(self) -> AccumulatedResponse | AccumulatedChatCompletion:
         """End the stream and return the result (see the two accumulators' ``finish``)."""
         self._route(self._reader.close())
-        return self._settled().finish()
+        inner = self._settled()
+        if self._reader.body:
+            inner._log.add(
+                "body",
+                "kept",
+                "the input was a whole JSON body, not an event stream; read as one event",
+                "body_not_stream",
+            )
+        return inner.finish()
 
 
 def _deliver(

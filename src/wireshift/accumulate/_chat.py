@@ -473,12 +473,14 @@ class ChatAccumulator(PayloadFeeder):
         )
         completion = self._build(log, settle=not truncated and self._error is None)
         if truncated:
+            empty = self._no_events()
             log.add(
                 "events",
                 "truncated",
-                "the stream ended without [DONE] or a finish_reason for every choice; "
+                empty
+                or "the stream ended without [DONE] or a finish_reason for every choice; "
                 "everything received is kept",
-                "stream_truncated",
+                "no_events" if empty else "stream_truncated",
                 {"events": self._count},
             )
         result = AccumulatedChatCompletion(

@@ -20,6 +20,8 @@ class PayloadFeeder:
         self._log = NoteLog()
         self._count = 0
         self._done_marker = False
+        # Readers that fed this one from outside (StreamAccumulator's), for _no_events.
+        self._readers: list[EventReader] = []
         self._unknown: list[dict[str, Any]] = []
         # Set while the decoder's last, unterminated event is read: a half event is a cut.
         self._at_eof = False
@@ -39,6 +41,28 @@ class PayloadFeeder:
                 self._done_marker = True
             else:
                 self.feed_payload(name, payload)
+
+    def _no_events(self) -> str | None:
+        """What the input was, when it held no event at all (said instead of a cut)."""
+        if self._count or self._done_marker:
+            return None
+        readers = [self._reader, *self._readers]
+        if any(reader.body for reader in readers):
+            return None
+        stray = next((reader.stray for reader in readers if reader.stray), None)
+        if stray is None:
+            return "the input held no events at all: it was empty"
+        looks_like_path = (
+            not any(mark in stray for mark in " \n<{:")
+            and len(stray) < 200
+            and ("/" in stray or stray.endswith((".sse", ".txt", ".json", ".log")))
+        )
+        if looks_like_path:
+            return (
+                f"the input held no events: {stray!r} looks like a file path; pass the "
+                "file's contents or the open file, not its name"
+            )
+        return f"the input held no SSE events and no JSON body; it began: {stray[:80]!r}"
 
     def _next_index(self) -> int:
         index = self._count

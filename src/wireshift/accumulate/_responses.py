@@ -661,12 +661,14 @@ class ResponsesAccumulator(PayloadFeeder):
             truncated = True
             response.status = "incomplete"
             ended = " after [DONE]" if self._done_marker else ""
+            empty = self._no_events()
             log.add(
                 "events",
                 "truncated",
-                f"the stream ended{ended} without a terminal event (response.completed, "
+                empty
+                or f"the stream ended{ended} without a terminal event (response.completed, "
                 f".failed or .incomplete); everything received is kept, status 'incomplete'",
-                "stream_truncated",
+                "no_events" if empty else "stream_truncated",
                 {"events": self._count},
             )
         window = self._window

@@ -38,7 +38,9 @@ class AccumulatedStream:
             self.error.result = self
             raise self.error
         if self.truncated:
-            raise StreamTruncatedError("the stream ended before its terminal event", self)
+            empty = next((note for note in self.notes if note.code == "no_events"), None)
+            message = empty.reason if empty else "the stream ended before its terminal event"
+            raise StreamTruncatedError(message, self)
 
 
 @dataclass(kw_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import openai.types.chat as openai_chat
 import pytest
@@ -165,7 +165,9 @@ def test_an_empty_id_and_name_continue_the_call() -> None:
         + _chunk({}, "tool_calls")
     )
     calls = accumulate_stream(stream, format="chat").completion.choices[0].message.tool_calls
-    assert [(c.id, c.function.arguments) for c in calls or []] == [("call_1", '{"a":1}')]
+    assert [c.to_dict() for c in calls or []] == [
+        {"id": "call_1", "type": "function", "function": {"name": "f", "arguments": '{"a":1}'}}
+    ]
     output = list(translate_stream([stream], to="responses"))[-1].response.output
     assert [(i.call_id, i.arguments) for i in output] == [("call_1", '{"a":1}')]
 
@@ -190,7 +192,7 @@ def test_a_whole_body_where_a_stream_was_asked_for() -> None:
     assert final.type == "response.completed"
     assert final.response.output[0].content[0].text == "whole"
     assert "translate.stream.body_not_stream" in [n.code for n in notes]
-    result = accumulate_stream(data)
+    result = accumulate_stream(data, format="chat")
     assert result.completion.choices[0].message.content == "whole"
     assert "body_not_stream" in [n.code for n in result.notes]
 
@@ -325,7 +327,7 @@ def test_translate_stream_never_raises_after_output(case: tuple[Path, int, bytes
     data = path.read_bytes()
     at = cut % (len(data) + 1)
     mutated = data[:at] + inserted + data[at:] if inserted else data[:at]
-    to = "responses" if path in CHAT_CORPUS else "chat"
+    to: Literal["responses", "chat"] = "responses" if path in CHAT_CORPUS else "chat"
     produced = 0
     try:
         for _ in translate_stream([mutated[:7], mutated[7:]], to=to, encode=True):

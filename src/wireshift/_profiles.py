@@ -139,6 +139,13 @@ class Profile:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """Room for a gateway's own settings; wireshift does not read it."""
 
+    @property
+    def reasoning_reply_field(self) -> str:
+        """The field reasoning text is written to in chat replies: the first of
+        :attr:`reasoning_reply_fields` (``reasoning_content`` when there is none)."""
+        fields = self.reasoning_reply_fields
+        return fields[0] if fields else "reasoning_content"
+
     def derive(self, **changes: Any) -> Profile:
         """A copy with ``changes`` applied (``name`` included, so the copy is yours)."""
         return dataclasses.replace(self, **changes)

@@ -58,6 +58,11 @@ _BOM = "\ufeff"
 _BLOCK = re.compile(r"(?:event: ?([^\n]*)\n)?data: ?([^\n]*)\n\n")
 
 
+def is_done_marker(data: str) -> bool:
+    """Whether an event's data is the Chat Completions end marker, ``[DONE]``."""
+    return len(data) < 16 and data.strip() == "[DONE]"
+
+
 @dataclass(frozen=True, slots=True)
 class SSEEvent:
     """One dispatched event.
@@ -75,7 +80,7 @@ class SSEEvent:
     @property
     def is_done(self) -> bool:
         """Whether this is the Chat Completions ``data: [DONE]`` end marker."""
-        return self.data.strip() == "[DONE]"
+        return is_done_marker(self.data)
 
     @classmethod
     def from_httpx(cls, event: ServerSentEvent) -> SSEEvent:

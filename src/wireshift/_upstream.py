@@ -102,6 +102,50 @@ class UpstreamError(WireshiftError):
         )
 
     @classmethod
+    def from_error_event(cls, event: Any) -> UpstreamError:
+        """A Responses ``error`` event: the cause is on the event (OpenAI's spec) or nested in
+        ``error`` (Open Responses, WebSocket mode); the nested object is kept whole and the
+        event's own fields fill its gaps."""
+        nested = getattr(event, "error", None)
+        found: dict[str, Any] = (
+            nested.model_dump(mode="json", by_alias=True, exclude_unset=True)
+            if isinstance(nested, BaseModel)
+            else dict(nested)
+            if isinstance(nested, Mapping)
+            else {}
+        )
+        for key in ("code", "message", "param"):
+            value = getattr(event, key, None)
+            if value is not None and found.get(key) is None:
+                found[key] = value
+        status = getattr(event, "status", None)
+        more: dict[str, Any] = {"event": event}
+        if isinstance(status, int):
+            more["status"] = status
+        error = cls.from_payload(found, "error event", **more)
+        return error or cls(None, source="error event", event=event)
+
+    @classmethod
+    def from_failed(
+        cls, event: Any, earlier: UpstreamError | None = None
+    ) -> tuple[UpstreamError, bool]:
+        """The cause of a ``response.failed`` event (or a failed response body): the
+        response's own ``error``; else a top-level ``error`` beside it (some providers put the
+        real error there and leave ``response.error`` null); else ``earlier``, an ``error``
+        event before it. The flag says whether the response's own error said it."""
+        response = getattr(event, "response", event)
+        own = cls.from_payload(getattr(response, "error", None), "response.error", event=event)
+        if own is not None:
+            return own, True
+        top = None
+        if response is not event:
+            top = cls.from_payload(getattr(event, "error", None), "event.error", event=event)
+        found = top or earlier
+        if found is None:
+            return cls(None, source="response.failed", event=event), False
+        return found, False
+
+    @classmethod
     def from_text(cls, text: str, source: str = "event.data") -> UpstreamError:
         """A stream line that was not JSON (a proxy's error page, a crashed worker's
         message): the upstream's failure, its text kept as the message."""
@@ -130,7 +174,8 @@ class UpstreamError(WireshiftError):
         kind = self.type or (
             "invalid_request_error" if 400 <= self.status < 500 else "server_error"
         )
-        return {"error": {"message": self.message, "type": kind, "code": self.code}}
+        message = self.message or str(self)
+        return {"error": {"message": message, "type": kind, "code": self.code}}
 
 
 def _text(value: Any) -> str | None:

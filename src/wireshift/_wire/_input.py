@@ -16,7 +16,7 @@ from typing import Any, Literal, cast
 from pydantic import BaseModel
 
 from .._model import WireModel
-from .._sse import SSEComment, SSEDecoder, SSEEvent
+from .._sse import SSEComment, SSEDecoder, SSEEvent, is_done_marker
 
 __all__ = [
     "DONE",
@@ -138,7 +138,7 @@ class EventReader:
             event: str = item.event  # type: ignore[union-attr]
             name = None if not event or event == "message" else event
             self.events += 1
-            if len(data) < 16 and data.strip() == "[DONE]":
+            if is_done_marker(data):
                 out.append((name, DONE))
             else:
                 out.append((name, data))

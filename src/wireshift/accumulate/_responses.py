@@ -408,15 +408,7 @@ class ResponsesAccumulator(PayloadFeeder):
             self._top_error = UpstreamError.from_payload(event.error, "event.error")
 
     def _on_error(self, event: ResponseErrorEvent, seq: int | None) -> None:
-        # The cause is on the event (OpenAI spec) or nested in `error` (Open Responses,
-        # WebSocket mode); the nested object is kept whole, the event's fields fill its gaps.
-        nested = event.error.to_dict() if event.error is not None else {}
-        for key in ("code", "message", "param"):
-            value = getattr(event, key)
-            if value is not None and nested.get(key) is None:
-                nested[key] = value
-        error = UpstreamError.from_payload(nested, "error event")
-        self._error_event = error or UpstreamError(None, source="error event")
+        self._error_event = UpstreamError.from_error_event(event)
 
     def _on_item_added(self, event: ResponseOutputItemAddedEvent, seq: int | None) -> None:
         state = self._whole_item(event.output_index, event.item, False)
@@ -693,12 +685,11 @@ class ResponsesAccumulator(PayloadFeeder):
         return error, truncated
 
     def _failure(self, response: Response, log: NoteLog) -> UpstreamError:
-        own = UpstreamError.from_payload(response.error, "response.error")
-        if own is not None:
-            return own
-        found = self._top_error or self._error_event
-        if found is None:
-            found = UpstreamError(None, source="response.failed")
+        earlier = self._top_error or self._error_event
+        found, own = UpstreamError.from_failed(response, earlier)
+        if own:
+            return found
+        if earlier is None:
             log.add(
                 "response.failed",
                 "kept",

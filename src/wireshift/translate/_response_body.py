@@ -129,14 +129,8 @@ def response_to_chat_completion(
     response = Response.parse(body)
     rec = rec or Recorder()
     if response.status == "failed" or response.error is not None:
-        error = response.error
-        raise UpstreamError(
-            (error.message if error else None) or "the upstream response failed",
-            code=error.code if error else None,
-            event=response,
-        )
-    fields = get_profile(profile).reasoning_reply_fields
-    reasoning_field = fields[0] if fields else "reasoning_content"
+        raise UpstreamError.from_failed(response)[0]
+    reasoning_field = get_profile(profile).reasoning_reply_field
     texts: list[str] = []
     refusals: list[str] = []
     reasoning: list[str] = []

@@ -46,7 +46,6 @@ from ..chat._completion import (
 )
 from ..responses._events import (
     ResponseCustomToolCallInputDeltaEvent,
-    ResponseErrorEvent,
     ResponseFunctionCallArgumentsDeltaEvent,
     ResponseReasoningDeltaEvent,
     ResponseReasoningSummaryTextDeltaEvent,
@@ -69,25 +68,9 @@ __all__ = [
 
 def error_from_event(event: Any) -> UpstreamError:
     """The :class:`UpstreamError` a ``response.failed`` or ``error`` event stands for."""
-    if isinstance(event, ResponseErrorEvent):
-        return UpstreamError(
-            event.error_message or "the upstream reported an error",
-            code=event.error_code,
-            status=event.status,
-            source="error event",
-            event=event,
-        )
-    response: Response | None = getattr(event, "response", None)
-    error = response.error if response is not None else None
-    top = getattr(event, "error", None)  # some backends put it on the event, not the response
-    message: str | None = (error.message if error else None) or getattr(top, "message", None)
-    code: str | None = (error.code if error else None) or getattr(top, "code", None)
-    return UpstreamError(
-        message or "the upstream response failed without a message",
-        code=code,
-        source="response.error" if error and error.message else "event.error",
-        event=event,
-    )
+    if getattr(event, "type", None) == "error":
+        return UpstreamError.from_error_event(event)
+    return UpstreamError.from_failed(event)[0]
 
 
 class ResponsesToChatStream:
@@ -117,8 +100,7 @@ class ResponsesToChatStream:
         self.rec = Recorder(strict=strict)
         self.include_usage = include_usage
         self.encode = encode
-        fields = self.profile.reasoning_reply_fields
-        self._reasoning_field = fields[0] if fields else "reasoning_content"
+        self._reasoning_field = self.profile.reasoning_reply_field
         self._id = "chatcmpl-0"
         self._model: str | None = None
         self._created = 0

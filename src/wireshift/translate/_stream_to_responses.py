@@ -37,7 +37,7 @@ from .._rules import (
     new_id,
     response_error,
 )
-from .._sse import encode_sse
+from .._sse import encode_sse, is_done_marker
 from .._toolnames import ToolNameMap, ToolOrigin
 from .._upstream import UpstreamError
 from .._wire._chat_chunks import Foreign, read_chat_payload
@@ -294,11 +294,11 @@ class ChatToResponsesStream:
         """Take one chunk (a model of any kind, a mapping, or the JSON text of a ``data:``
         line) and return the events it completes. ``"[DONE]"`` marks the upstream's end."""
         if isinstance(chunk, (str, bytes)):
-            if chunk.strip() in ("[DONE]", b"[DONE]"):
-                self.mark_done()
-                return []
             if type(chunk) is bytes:
                 chunk = chunk.decode("utf-8", "replace")
+            if is_done_marker(chunk):
+                self.mark_done()
+                return []
         return self.feed_payload(None, chunk)
 
     def feed_payload(self, name: str | None, payload: Any) -> list[Any]:

@@ -148,3 +148,39 @@ def _record(
 def describe(changes: list[dict[str, Any]]) -> str:
     """The changes :func:`fold` made, as the text of a note (``path change; ...``)."""
     return "; ".join(f"{c['path']} {c['change']}" for c in changes)
+
+
+def read_body(parse: Callable[[Any], T], body: Any, note: Callable[..., None]) -> T:
+    """A whole body (a ``ChatCompletion``, a ``Response``) read the tolerant way streams are:
+    what its model reads as it is stays; a body whose shape drifted is folded, and the repair
+    noted as ``note(path, action, reason, code, detail)``. Raises the model's
+    :class:`~wireshift.PayloadError` only when the body is not a JSON object at all."""
+    try:
+        return parse(body)
+    except PayloadError as exc:
+        if isinstance(body, (bytes, bytearray)):
+            body = bytes(body).decode("utf-8", "replace")
+        raw = body if isinstance(body, dict) else _loaded(body)
+        if raw is None:
+            raise
+        folded, changes = fold(parse, raw)
+        if folded is None:  # pragma: no cover - the root of a body model is always repairable
+            raise exc from None
+        note(
+            "body",
+            "repaired",
+            "the body's shape drifted; folded in what it carries: " + describe(changes),
+            "body_drift",
+            {"changes": changes},
+        )
+        return folded
+
+
+def _loaded(body: Any) -> dict[str, Any] | None:
+    if not isinstance(body, str):
+        return None
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None

@@ -15,6 +15,7 @@ from .._profiles import Profile, get_profile
 from .._rules import chat_finish_reason, custom_input_arguments, responses_usage_to_chat
 from .._toolnames import ToolNameMap
 from .._upstream import UpstreamError
+from .._wire._fold import read_body
 from ..chat._completion import (
     ChatCompletion,
     ChatCompletionChunk,
@@ -53,9 +54,9 @@ def chat_completion_to_response(
 ) -> Response:
     """A ``ChatCompletion`` as a Responses ``Response`` (all 31 resource fields set); what
     it cannot carry is noted in ``rec``."""
-    completion = ChatCompletion.parse(body)
-    state = ChatToResponsesStream(tool_names=tool_names, profile=profile, reasoning=reasoning)
     rec = rec or Recorder()
+    completion = read_body(ChatCompletion.parse, body, rec.record)
+    state = ChatToResponsesStream(tool_names=tool_names, profile=profile, reasoning=reasoning)
     state.rec = rec
     choices = [
         ChunkChoice(
@@ -126,8 +127,8 @@ def response_to_chat_completion(
 
     Raises :class:`UpstreamError` for a failed response.
     """
-    response = Response.parse(body)
     rec = rec or Recorder()
+    response = read_body(Response.parse, body, rec.record)
     if response.status == "failed" or response.error is not None:
         raise UpstreamError.from_failed(response)[0]
     reasoning_field = get_profile(profile).reasoning_reply_field

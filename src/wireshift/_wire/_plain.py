@@ -17,14 +17,24 @@ from typing import Any, Literal, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel
 
-from ..chat._completion import FunctionCallDelta, ToolCallDelta
+from ..chat._completion import (
+    ChatCompletionChunk,
+    ChunkChoice,
+    ChunkDelta,
+    FunctionCallDelta,
+    ToolCallDelta,
+)
 
 __all__ = [
+    "CHUNK_HEAD_TYPES",
+    "PlainChoice",
+    "PlainChunk",
     "ToolCallParts",
     "conforms",
     "field_types",
     "loads_object",
     "model_tool_calls",
+    "plain_chunk",
     "plain_tool_calls",
 ]
 
@@ -179,3 +189,108 @@ def plain_tool_calls(deltas: list[Any]) -> list[ToolCallParts] | None:
             )
         )
     return calls
+
+
+# --- chat chunks as plain values -----------------------------------------------------------
+
+PlainChoice = tuple[int, dict[str, Any], str | None, list[ToolCallParts] | None]
+"""One choice of a chunk: its index, its delta, its finish reason, and its tool calls."""
+
+# The keys a chunk's choices and deltas may hold for the plain reading, with value types the
+# models surely read as they are; any other key sends the chunk to the models.
+_CHOICE_KEYS = frozenset({"index", "delta", "finish_reason", "logprobs"})
+_DELTA_KEYS = frozenset(
+    {
+        "content",
+        "refusal",
+        "reasoning_content",
+        "reasoning",
+        "role",
+        "tool_calls",
+        "reasoning_details",
+    }
+)
+
+
+CHUNK_HEAD_TYPES = field_types(ChatCompletionChunk)
+"""For the head (the chunk's fields but ``choices``): the value types that surely validate."""
+_CHOICE_TYPES: dict[str, tuple[type[Any], ...]] = {
+    **field_types(ChunkChoice),
+    "delta": (dict,),
+    "logprobs": (_NONE,),
+}
+_DELTA_TYPES: dict[str, tuple[type[Any], ...]] = {
+    **field_types(ChunkDelta),
+    "tool_calls": (_NONE, list),
+    "reasoning_details": (_NONE, list),
+}
+
+
+class PlainChunk:
+    """A chat chunk read as plain values: ``head`` (every field but ``choices`` and the
+    ``obfuscation`` pad), ``pad``, the ``choices`` as sent, and ``plain`` (the choices as
+    :data:`PlainChoice` values, or ``None`` when one of them must go to the models)."""
+
+    __slots__ = ("choices", "head", "pad", "plain")
+
+    def __init__(
+        self,
+        head: dict[str, Any],
+        pad: str | None,
+        choices: Any,
+        plain: list[PlainChoice] | None,
+    ) -> None:
+        self.head = head
+        self.pad = pad
+        self.choices = choices
+        self.plain = plain
+
+
+def plain_chunk(data: str) -> PlainChunk | None:
+    """The chunk in ``data`` as plain values, read as the models would read it; ``None`` when
+    ``data`` is not a JSON object the plain reading takes (see :func:`loads_object`).
+
+    The head is not checked: a caller either skips it (equal to the last head the models
+    read) or checks it against :data:`CHUNK_HEAD_TYPES`.
+    """
+    chunk = loads_object(data)
+    if chunk is None:
+        return None
+    choices = chunk.pop("choices", None)
+    # OpenAI's random pad, different on every chunk: a declared field that nothing keeps.
+    pad = chunk.get("obfuscation")
+    if type(pad) is str:
+        del chunk["obfuscation"]
+    else:
+        pad = None
+    return PlainChunk(chunk, pad, choices, _plain_choices(choices))
+
+
+def _plain_choices(choices: Any) -> list[PlainChoice] | None:
+    if type(choices) is not list:
+        return None
+    plain: list[PlainChoice] = []
+    for position, choice in enumerate(choices):
+        if (
+            type(choice) is not dict
+            or not _CHOICE_KEYS.issuperset(choice)
+            or not conforms(choice, _CHOICE_TYPES)
+        ):
+            return None
+        delta = choice.get("delta", {})
+        if not _DELTA_KEYS.issuperset(delta) or not conforms(delta, _DELTA_TYPES):
+            return None
+        details = delta.get("reasoning_details")  # OpenRouter: objects, on every chunk
+        if details and any(type(detail) is not dict for detail in details):
+            return None
+        calls = None
+        tool_calls = delta.get("tool_calls")
+        if tool_calls is not None:
+            calls = plain_tool_calls(tool_calls)
+            if calls is None:
+                return None
+        index = choice.get("index")
+        plain.append(
+            (position if index is None else index, delta, choice.get("finish_reason"), calls)
+        )
+    return plain

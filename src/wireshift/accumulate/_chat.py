@@ -22,20 +22,12 @@ from .._wire._chat_chunks import Foreign, Unreadable, read_chat_payload
 from .._wire._fold import describe, fold
 from .._wire._input import Payload
 from .._wire._notelog import NoteLog
-from .._wire._plain import (
-    ToolCallParts,
-    conforms,
-    field_types,
-    loads_object,
-    model_tool_calls,
-    plain_tool_calls,
-)
+from .._wire._plain import ToolCallParts, model_tool_calls, plain_chunk
 from ..chat import (
     ChatCompletion,
     ChatCompletionChunk,
     ChatTokenLogprob,
     ChunkChoice,
-    ChunkDelta,
 )
 from ._feeding import PayloadFeeder
 from ._result import AccumulatedChatCompletion
@@ -50,17 +42,8 @@ _TEXT_FIELDS = ("content", "refusal", "reasoning_content", "reasoning")
 # Fields of unknown delta objects that name or date a thing: never joined, the first one stays.
 _WHOLE = frozenset({"id", "type", "name", "index", "format", "expires_at"})
 
-# The fast reading of chunks (see ChatAccumulator._feed_fast) takes these keys only, with
-# values of types the models surely accept as they are; anything else goes to the models.
+# The keys a choice of a learnt chunk shape may hold (see _streamed_string).
 _FAST_CHOICE_KEYS = frozenset({"index", "delta", "finish_reason", "logprobs"})
-_FAST_DELTA_KEYS = frozenset({*_TEXT_FIELDS, "role", "tool_calls"})
-_CHOICE_TYPES: dict[str, tuple[type[Any], ...]] = {
-    **field_types(ChunkChoice),
-    "delta": (dict,),
-    "logprobs": (type(None),),
-}
-_DELTA_TYPES = {**field_types(ChunkDelta), "tool_calls": (type(None), list)}
-
 # Shapes kept at once: enough for calls or choices that take turns.
 _SHAPES = 4
 
@@ -237,45 +220,20 @@ class ChatAccumulator(PayloadFeeder):
             self._on_tool_calls(state, [(shape.call_index, None, None, None, text, None)])
 
     def _feed_fast(self, data: str) -> dict[str, Any] | bool | None:
-        """Read the usual chunk as a dict, with the same outcome as the models: ``True`` when
-        done; else the chunk's fields other than ``choices`` (its head), or ``None``.
+        """Read the usual chunk as plain values, with the same outcome as the models: ``True``
+        when done; else the chunk's fields other than ``choices`` (its head), or ``None``.
 
         Taken only when the head equals that of the last chunk the models read (applying the
         same head again changes nothing, so it is skipped) and every choice, delta and tool
-        call holds only keys whose values the models surely read as they are.
+        call is one the plain reading takes (see ``_wire._plain``).
         """
-        chunk = loads_object(data)
-        if chunk is None:
+        read = plain_chunk(data)
+        if read is None:
             return None
-        choices = chunk.pop("choices", None)
-        # OpenAI's random pad, different on every chunk: a declared field the models read and
-        # the accumulator does not keep, so it is no part of the head.
-        pad = chunk.get("obfuscation")
-        if type(pad) is str:
-            del chunk["obfuscation"]
-        if chunk != self._last_head or type(choices) is not list:
-            return chunk
-        plain: list[tuple[int, dict[str, Any], str | None, list[ToolCallParts] | None]] = []
-        for position, choice in enumerate(choices):
-            if (
-                type(choice) is not dict
-                or not _FAST_CHOICE_KEYS.issuperset(choice)
-                or not conforms(choice, _CHOICE_TYPES)
-            ):
-                return chunk
-            delta = choice.get("delta", {})
-            if not _FAST_DELTA_KEYS.issuperset(delta) or not conforms(delta, _DELTA_TYPES):
-                return chunk
-            calls = None
-            tool_calls = delta.get("tool_calls")
-            if tool_calls is not None:
-                calls = plain_tool_calls(tool_calls)
-                if calls is None:
-                    return chunk
-            index = choice.get("index")
-            plain.append(
-                (position if index is None else index, delta, choice.get("finish_reason"), calls)
-            )
+        head = read.head
+        plain = read.plain
+        if head != self._last_head or plain is None:
+            return head
         for index, delta, finish_reason, calls in plain:
             state = self._choice(index)
             texts = state.texts
@@ -287,16 +245,18 @@ class ChatAccumulator(PayloadFeeder):
                 elif name == "role":
                     if state.role is None:
                         state.role = value
+                elif name == "reasoning_details":
+                    self._on_details(state, value)
                 else:
                     texts[name].append(value)
             if finish_reason is not None:
                 state.finish_reason = finish_reason
-        head = self._last_head
-        if len(choices) == 1 and head is not None:
-            # `head` equals this chunk's head (checked above) and is the object shapes match.
-            shape = self._learn(data, head, choices, pad)
+        last = self._last_head
+        if len(plain) == 1 and last is not None:
+            # `last` equals this chunk's head (checked above) and is the object shapes match.
+            shape = self._learn(data, last, read.choices, read.pad)
             if shape is not None:
-                kept = [held for held in self._shapes if held.head is head]
+                kept = [held for held in self._shapes if held.head is last]
                 self._shapes = [shape, *kept[: _SHAPES - 1]]
         return True
 

@@ -42,17 +42,15 @@ from .._toolnames import ToolNameMap, ToolOrigin
 from .._upstream import UpstreamError
 from .._wire._chat_chunks import Foreign, read_chat_payload
 from .._wire._plain import (
+    CHUNK_HEAD_TYPES,
     ToolCallParts,
     conforms,
-    field_types,
-    loads_object,
     model_tool_calls,
-    plain_tool_calls,
+    plain_chunk,
 )
 from ..chat._completion import (
     ChatCompletionChunk,
     ChatCompletionUsage,
-    ChunkChoice,
     ChunkDelta,
 )
 from ..responses._content import OutputText, ReasoningText, Refusal, SummaryText
@@ -203,18 +201,6 @@ class _Call:
         self.hosted: ToolOrigin | None = None
 
 
-_ABSENT: Any = object()
-
-# Value types that surely validate, per key, for the fast reading of chunks (see _feed_fast).
-_CHUNK_TYPES = field_types(ChatCompletionChunk)
-_CHOICE_TYPES = field_types(ChunkChoice)
-_DELTA_TYPES = {
-    **field_types(ChunkDelta),
-    "tool_calls": (type(None), list),
-    "reasoning_details": (type(None), list),
-}
-
-
 class ChatToResponsesStream:
     """Translates one Chat Completions stream into Responses events.
 
@@ -283,10 +269,8 @@ class ChatToResponsesStream:
             for name in self._reasoning_fields
         )
         self._write_fast = self._fast and encode
-        # The last chunk head (all but choices) and choice (all but delta) read fast: an equal
-        # one needs no new check.
+        # The last chunk head (all but choices) read fast: an equal one needs no new check.
         self._last_head: dict[str, Any] | None = None
-        self._last_choice: dict[str, Any] | None = None
 
     # --- input ------------------------------------------------------------------------
 
@@ -378,35 +362,18 @@ class ChatToResponsesStream:
 
     def _feed_fast(self, data: str) -> list[Any] | None:
         """Read the common chunk (one first choice, no ``finish_reason``, ``usage`` or ``error``)
-        as a dict, with the same outcome as the model; ``None`` leaves the chunk to the model."""
-        chunk = loads_object(data)
-        if chunk is None:
+        as plain values (see ``_wire._plain``), with the same outcome as the model; ``None``
+        leaves the chunk to the model."""
+        read = plain_chunk(data)
+        if read is None or read.plain is None or len(read.plain) != 1:
             return None
-        choices = chunk.pop("choices", None)
-        if type(choices) is not list or len(choices) != 1:
-            return None
-        if chunk != self._last_head:
-            if not conforms(chunk, _CHUNK_TYPES):
+        head = read.head
+        if head != self._last_head:
+            if not conforms(head, CHUNK_HEAD_TYPES):
                 return None
-            self._last_head = chunk
-        choice = choices[0]
-        if type(choice) is not dict:
-            return None
-        delta = choice.pop("delta", _ABSENT)
-        if choice != self._last_choice:
-            if (
-                choice.get("index")
-                or choice.get("finish_reason") is not None
-                or not conforms(choice, _CHOICE_TYPES)
-            ):
-                return None
-            self._last_choice = choice
-        if delta is _ABSENT:
-            return []  # no delta reads as an empty one (Azure's filter-only choices)
-        if type(delta) is not dict or not conforms(delta, _DELTA_TYPES):
-            return None
-        details = delta.get("reasoning_details")  # OpenRouter: objects, on every chunk
-        if details and any(type(detail) is not dict for detail in details):
+            self._last_head = head
+        index, delta, finish_reason, calls = read.plain[0]
+        if index or finish_reason is not None:
             return None
         reasoning = None
         for name in self._reasoning_fields:
@@ -414,12 +381,6 @@ class ChatToResponsesStream:
             if text and isinstance(text, str):
                 reasoning = text
                 break
-        tool_calls = delta.get("tool_calls")
-        calls = None
-        if tool_calls:
-            calls = plain_tool_calls(tool_calls)
-            if calls is None:
-                return None
         out: list[Any] = []
         self._apply(out, reasoning, delta.get("content"), delta.get("refusal"), calls)
         return out

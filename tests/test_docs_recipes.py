@@ -394,6 +394,17 @@ def _responses_failure(model: str) -> list[dict[str, Any]]:
     ]
 
 
+def _items_only(model: str, *, done_events: bool) -> list[dict[str, Any]]:
+    """The same turn with no delta or part events: whole items in ``output_item.done`` (as
+    Codex's own test fixtures stream), or, without ``done_events``, only in the terminal
+    response's ``output``."""
+    turn = _responses_turn(model)
+    kept: tuple[str, ...] = ("response.created", "response.completed")
+    if done_events:
+        kept += ("response.output_item.done",)
+    return [event for event in turn if event["type"] in kept]
+
+
 @dataclass
 class CodexBackend:
     """Answers ``POST /responses`` like the ChatGPT Codex backend: always a stream, labelled
@@ -411,7 +422,12 @@ class CodexBackend:
         model = body.get("model", "")
         if model == "limit":
             return 429, "application/json", json.dumps({"error": USAGE_LIMIT}).encode()
-        events = _responses_failure(model) if model == "fail" else _responses_turn(model)
+        if model in ("done-only", "terminal-only"):
+            events = _items_only(model, done_events=model == "done-only")
+        elif model == "fail":
+            events = _responses_failure(model)
+        else:
+            events = _responses_turn(model)
         sse = b"".join(
             f"event: {e['type']}\ndata: {json.dumps({**e, 'sequence_number': n})}\n\n".encode()
             for n, e in enumerate(events)
@@ -495,6 +511,27 @@ def test_codex_backend_streams_to_a_streaming_chat_client(backend: Any) -> None:
     assert "".join(deltas) == "".join(TEXT)
     _check_completion(completion)
     assert _last_request(script)[0]["stream"] is True
+
+
+@pytest.mark.parametrize("model", ["done-only", "terminal-only"])
+def test_codex_backend_text_only_in_whole_items_reaches_the_sdk(backend: Any, model: str) -> None:
+    """Text, reasoning and the call that arrive only in whole items, never as deltas: both
+    the streamed and the non-streamed answers hold them."""
+    client, _ = backend
+    completion = client.chat.completions.create(
+        model=model, messages=CHAT_MESSAGES, tools=[CHAT_TOOL]
+    )
+    _check_completion(completion)
+    with client.chat.completions.stream(
+        model=model,
+        messages=CHAT_MESSAGES,
+        tools=[CHAT_TOOL],
+        stream_options={"include_usage": True},
+    ) as stream:
+        deltas = [e.delta for e in stream if e.type == "content.delta"]
+        streamed = stream.get_final_completion()
+    assert "".join(deltas) == "".join(TEXT)
+    _check_completion(streamed)
 
 
 def test_codex_backend_failure_becomes_the_right_status(backend: Any) -> None:

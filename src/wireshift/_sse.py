@@ -58,9 +58,13 @@ _BOM = "\ufeff"
 _BLOCK = re.compile(r"(?:event: ?([^\n]*)\n)?data: ?([^\n]*)\n\n")
 
 
+# No data this long is the end marker: a cheap test callers make before calling is_done_marker.
+DONE_MAX_LENGTH = 16
+
+
 def is_done_marker(data: str) -> bool:
     """Whether an event's data is the Chat Completions end marker, ``[DONE]``."""
-    return len(data) < 16 and data.strip() == "[DONE]"
+    return len(data) < DONE_MAX_LENGTH and data.strip() == "[DONE]"
 
 
 @dataclass(frozen=True, slots=True)

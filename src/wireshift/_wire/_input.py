@@ -16,7 +16,7 @@ from typing import Any, Literal, cast
 from pydantic import BaseModel
 
 from .._model import WireModel
-from .._sse import SSEComment, SSEDecoder, SSEEvent, is_done_marker
+from .._sse import DONE_MAX_LENGTH, SSEComment, SSEDecoder, SSEEvent, is_done_marker
 
 __all__ = [
     "DONE",
@@ -129,6 +129,8 @@ class EventReader:
 
     def _decoded(self, items: list[SSEEvent | SSEComment]) -> list[Event]:
         out: list[Event] = []
+        # Comments count too: input with any SSE in it is not a JSON body.
+        self.events += len(items)
         for item in items:
             if type(item) is SSEComment or not item.data:  # type: ignore[union-attr]
                 # An event with no data (`event: ping` and a blank line) is a keep-alive too.
@@ -137,8 +139,7 @@ class EventReader:
             data: str = item.data  # type: ignore[union-attr]
             event: str = item.event  # type: ignore[union-attr]
             name = None if not event or event == "message" else event
-            self.events += 1
-            if is_done_marker(data):
+            if len(data) < DONE_MAX_LENGTH and is_done_marker(data):
                 out.append((name, DONE))
             else:
                 out.append((name, data))

@@ -214,36 +214,33 @@ _DELTA_KEYS = frozenset(
 
 CHUNK_HEAD_TYPES = field_types(ChatCompletionChunk)
 """For the head (the chunk's fields but ``choices``): the value types that surely validate."""
+_CHOICE_OWN: dict[str, tuple[type[Any], ...]] = {"delta": (dict,), "logprobs": (_NONE,)}
 _CHOICE_TYPES: dict[str, tuple[type[Any], ...]] = {
-    **field_types(ChunkChoice),
-    "delta": (dict,),
-    "logprobs": (_NONE,),
+    key: types
+    for key, types in {**field_types(ChunkChoice), **_CHOICE_OWN}.items()
+    if key in _CHOICE_KEYS
 }
-_DELTA_TYPES: dict[str, tuple[type[Any], ...]] = {
-    **field_types(ChunkDelta),
+_DELTA_OWN: dict[str, tuple[type[Any], ...]] = {
     "tool_calls": (_NONE, list),
     "reasoning_details": (_NONE, list),
 }
+_DELTA_TYPES: dict[str, tuple[type[Any], ...]] = {
+    key: types
+    for key, types in {**field_types(ChunkDelta), **_DELTA_OWN}.items()
+    if key in _DELTA_KEYS
+}
+_NO_DELTA: dict[str, Any] = {}
+# A choice has four keys: each is checked by name against its entry in the table.
+_INDEX_TYPES = _CHOICE_TYPES["index"]
+_FINISH_TYPES = _CHOICE_TYPES["finish_reason"]
+_LOGPROBS_TYPES = _CHOICE_TYPES["logprobs"]
+assert set(_CHOICE_TYPES) == _CHOICE_KEYS  # a new choice key needs a check here
 
 
-class PlainChunk:
-    """A chat chunk read as plain values: ``head`` (every field but ``choices`` and the
-    ``obfuscation`` pad), ``pad``, the ``choices`` as sent, and ``plain`` (the choices as
-    :data:`PlainChoice` values, or ``None`` when one of them must go to the models)."""
-
-    __slots__ = ("choices", "head", "pad", "plain")
-
-    def __init__(
-        self,
-        head: dict[str, Any],
-        pad: str | None,
-        choices: Any,
-        plain: list[PlainChoice] | None,
-    ) -> None:
-        self.head = head
-        self.pad = pad
-        self.choices = choices
-        self.plain = plain
+PlainChunk = tuple[dict[str, Any], "str | None", Any, "list[PlainChoice] | None"]
+"""A chat chunk read as plain values: its head (every field but ``choices`` and the
+``obfuscation`` pad), the pad, the ``choices`` as sent, and the choices as
+:data:`PlainChoice` values (``None`` when one of them must go to the models)."""
 
 
 def plain_chunk(data: str) -> PlainChunk | None:
@@ -251,7 +248,8 @@ def plain_chunk(data: str) -> PlainChunk | None:
     ``data`` is not a JSON object the plain reading takes (see :func:`loads_object`).
 
     The head is not checked: a caller either skips it (equal to the last head the models
-    read) or checks it against :data:`CHUNK_HEAD_TYPES`.
+    read) or checks it against :data:`CHUNK_HEAD_TYPES`. This runs once per chunk: each
+    dict's keys and value types are checked in one pass.
     """
     chunk = loads_object(data)
     if chunk is None:
@@ -263,34 +261,38 @@ def plain_chunk(data: str) -> PlainChunk | None:
         del chunk["obfuscation"]
     else:
         pad = None
-    return PlainChunk(chunk, pad, choices, _plain_choices(choices))
-
-
-def _plain_choices(choices: Any) -> list[PlainChoice] | None:
     if type(choices) is not list:
-        return None
+        return chunk, pad, choices, None
     plain: list[PlainChoice] = []
+    delta_types = _DELTA_TYPES
     for position, choice in enumerate(choices):
-        if (
-            type(choice) is not dict
-            or not _CHOICE_KEYS.issuperset(choice)
-            or not conforms(choice, _CHOICE_TYPES)
-        ):
-            return None
-        delta = choice.get("delta", {})
-        if not _DELTA_KEYS.issuperset(delta) or not conforms(delta, _DELTA_TYPES):
-            return None
-        details = delta.get("reasoning_details")  # OpenRouter: objects, on every chunk
-        if details and any(type(detail) is not dict for detail in details):
-            return None
-        calls = None
-        tool_calls = delta.get("tool_calls")
-        if tool_calls is not None:
-            calls = plain_tool_calls(tool_calls)
-            if calls is None:
-                return None
+        if type(choice) is not dict or not _CHOICE_KEYS.issuperset(choice):
+            return chunk, pad, choices, None
         index = choice.get("index")
-        plain.append(
-            (position if index is None else index, delta, choice.get("finish_reason"), calls)
-        )
-    return plain
+        finish_reason = choice.get("finish_reason")
+        if (
+            type(index) not in _INDEX_TYPES
+            or type(finish_reason) not in _FINISH_TYPES
+            or type(choice.get("logprobs")) not in _LOGPROBS_TYPES
+        ):
+            return chunk, pad, choices, None
+        delta = choice.get("delta", _NO_DELTA)
+        if type(delta) is not dict:
+            return chunk, pad, choices, None
+        calls = None
+        for key, value in delta.items():
+            allowed = delta_types.get(key)
+            if allowed is None or type(value) not in allowed:
+                return chunk, pad, choices, None
+            if key == "tool_calls" and value is not None:
+                calls = plain_tool_calls(value)
+                if calls is None:
+                    return chunk, pad, choices, None
+            elif (
+                key == "reasoning_details"  # OpenRouter: objects, on every chunk
+                and value
+                and any(type(detail) is not dict for detail in value)
+            ):
+                return chunk, pad, choices, None
+        plain.append((position if index is None else index, delta, finish_reason, calls))
+    return chunk, pad, choices, plain

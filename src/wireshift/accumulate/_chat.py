@@ -230,8 +230,7 @@ class ChatAccumulator(PayloadFeeder):
         read = plain_chunk(data)
         if read is None:
             return None
-        head = read.head
-        plain = read.plain
+        head, pad, choices, plain = read
         if head != self._last_head or plain is None:
             return head
         for index, delta, finish_reason, calls in plain:
@@ -254,7 +253,7 @@ class ChatAccumulator(PayloadFeeder):
         last = self._last_head
         if len(plain) == 1 and last is not None:
             # `last` equals this chunk's head (checked above) and is the object shapes match.
-            shape = self._learn(data, last, read.choices, read.pad)
+            shape = self._learn(data, last, choices, pad)
             if shape is not None:
                 kept = [held for held in self._shapes if held.head is last]
                 self._shapes = [shape, *kept[: _SHAPES - 1]]

@@ -365,14 +365,16 @@ class ChatToResponsesStream:
         as plain values (see ``_wire._plain``), with the same outcome as the model; ``None``
         leaves the chunk to the model."""
         read = plain_chunk(data)
-        if read is None or read.plain is None or len(read.plain) != 1:
+        if read is None:
             return None
-        head = read.head
+        head, _, _, plain = read
+        if plain is None or len(plain) != 1:
+            return None
         if head != self._last_head:
             if not conforms(head, CHUNK_HEAD_TYPES):
                 return None
             self._last_head = head
-        index, delta, finish_reason, calls = read.plain[0]
+        index, delta, finish_reason, calls = plain[0]
         if index or finish_reason is not None:
             return None
         reasoning = None

@@ -8,87 +8,44 @@ command and print the answer; the upstream must receive valid chat requests.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import json
 import os
-import shutil
 import subprocess
-import time
 import uuid
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
+from codex_harness import (
+    ROOT,
+    UPSTREAM_KEY,
+    UPSTREAM_MODEL,
+    chat_chunks,
+    codex_home,
+    find_codex,
+    serve_proxy,
+    shell_arguments,
+    shell_tool,
+)
 
-from local_servers import Reply, serve_asgi, serve_upstream
+from local_servers import Reply, serve_upstream
 
 pytestmark = pytest.mark.e2e
 
-CODEX_VERSION = "0.169.0"
-ROOT = Path(__file__).resolve().parents[2]
-PROXY = ROOT / "docs" / "examples" / "codex_proxy.py"
 OPENAI_SPEC = ROOT.parent / "shared" / "spec" / "openai-openapi.json"
 
-SHELL_TOOLS = ("exec_command", "shell_command", "shell")
 # printf builds the marker, so it appears in the tool output only if the command really ran.
 COMMAND = "printf 'codex-e2e-%s\\n' ok"
 MARKER = "codex-e2e-ok"
 ANSWER = "The command ran and printed the marker. E2E turn complete."
-UPSTREAM_MODEL = "scripted-chat-model"
-UPSTREAM_KEY = "sk-upstream-e2e"
-
-
-# --- Codex --------------------------------------------------------------------------------
-
-
-def _version_of(binary: str) -> str | None:
-    try:
-        done = subprocess.run(
-            [binary, "--version"], capture_output=True, text=True, timeout=60, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
 
 
 @pytest.fixture(scope="session")
 def codex() -> str:
-    """The Codex CLI binary: ``codex`` on PATH if it is the pinned version, else an npm
-    install into the user's cache (done once, reused by later runs; about 400 MB, so kept
-    out of the work tree)."""
-    on_path = shutil.which("codex")
-    if on_path and CODEX_VERSION in (_version_of(on_path) or ""):
-        return on_path
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    prefix = cache / "wireshift-e2e" / f"codex-{CODEX_VERSION}"
-    prefix.mkdir(parents=True, exist_ok=True)
-    binary = prefix / "node_modules" / ".bin" / "codex"
-    if not binary.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.skip("npm is not installed: cannot install the Codex CLI")
-        try:
-            done = subprocess.run(
-                [npm, "install", "--prefix", str(prefix), f"@openai/codex@{CODEX_VERSION}"],
-                capture_output=True,
-                text=True,
-                timeout=600,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            pytest.skip(f"npm install @openai/codex@{CODEX_VERSION} took over 10 minutes")
-        if done.returncode != 0 or not binary.exists():
-            pytest.skip(
-                f"npm install @openai/codex@{CODEX_VERSION} failed: {done.stderr.strip()[-500:]}"
-            )
-    version = _version_of(str(binary))
-    if version is None:
-        pytest.skip(f"the Codex CLI at {binary} does not run here")
-    return str(binary)
+    """The pinned Codex CLI binary (installed on first use)."""
+    return find_codex()
 
 
 # --- the scripted chat upstream -----------------------------------------------------------
@@ -113,8 +70,8 @@ class ScriptedUpstream:
         return self._tool_call(request)
 
     def _tool_call(self, request: dict[str, Any]) -> list[dict[str, Any]]:
-        tool = _shell_tool(request)
-        self.arguments = _shell_arguments(tool)
+        tool = shell_tool(request)
+        self.arguments = shell_arguments(tool, COMMAND)
         text = json.dumps(self.arguments)
         cuts = [0, len(text) // 3, 2 * len(text) // 3, len(text)]
         first = {
@@ -130,66 +87,13 @@ class ScriptedUpstream:
             {"tool_calls": [{"index": 0, "function": {"arguments": text[a:b]}}]}
             for a, b in itertools.pairwise(cuts)
         ]
-        return _chunks(request, deltas, "tool_calls")
+        return chat_chunks(request, deltas, "tool_calls")
 
     def _answer(self, request: dict[str, Any]) -> list[dict[str, Any]]:
         words = ANSWER.split(" ")
         deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
         deltas += [{"content": w if n == 0 else " " + w} for n, w in enumerate(words)]
-        return _chunks(request, deltas, "stop")
-
-
-def _shell_tool(request: dict[str, Any]) -> dict[str, Any]:
-    """The chat ``function`` of the shell tool Codex offers (its name varies by version)."""
-    offered: dict[str, dict[str, Any]] = {
-        t["function"]["name"]: t["function"] for t in request.get("tools", [])
-    }
-    for name in SHELL_TOOLS:
-        if name in offered:
-            return offered[name]
-    raise AssertionError(f"no shell tool among the tools Codex offered: {sorted(offered)}")
-
-
-def _shell_arguments(tool: dict[str, Any]) -> dict[str, Any]:
-    """Arguments valid for the tool's schema: the command in its command parameter
-    (a string, or an argv array), and nothing else the schema does not require."""
-    schema = tool.get("parameters") or {}
-    properties: dict[str, Any] = schema.get("properties", {})
-    arguments: dict[str, Any] = {}
-    for name in schema.get("required", []):
-        kind = properties.get(name, {}).get("type")
-        if name in ("cmd", "command") and kind == "string":
-            arguments[name] = COMMAND
-        elif name in ("cmd", "command") and kind == "array":
-            arguments[name] = ["bash", "-lc", COMMAND]
-        else:
-            raise AssertionError(f"{tool['name']} requires {name!r} ({kind}): not scripted")
-    if not arguments:
-        raise AssertionError(f"{tool['name']} has no required command parameter: {schema}")
-    return arguments
-
-
-def _chunks(
-    request: dict[str, Any], deltas: list[dict[str, Any]], finish: str
-) -> list[dict[str, Any]]:
-    """Deltas as OpenAI-shaped chunks, a finish chunk, and a usage chunk when asked for."""
-    base = {
-        "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
-        "object": "chat.completion.chunk",
-        "created": int(time.time()),
-        "model": request.get("model", "unknown"),
-        "system_fingerprint": "fp_e2e",
-    }
-
-    def choice(delta: dict[str, Any], reason: str | None) -> dict[str, Any]:
-        return {"index": 0, "delta": delta, "logprobs": None, "finish_reason": reason}
-
-    chunks = [{**base, "choices": [choice(d, None)]} for d in deltas]
-    chunks.append({**base, "choices": [choice({}, finish)]})
-    if (request.get("stream_options") or {}).get("include_usage"):
-        usage = {"prompt_tokens": 1200, "completion_tokens": 40, "total_tokens": 1240}
-        chunks.append({**base, "choices": [], "usage": usage})
-    return chunks
+        return chat_chunks(request, deltas, "stop")
 
 
 def serve_script(script: ScriptedUpstream) -> AbstractContextManager[str]:
@@ -213,28 +117,6 @@ def serve_script(script: ScriptedUpstream) -> AbstractContextManager[str]:
     return serve_upstream(handle)
 
 
-# --- the proxy ----------------------------------------------------------------------------
-
-
-@contextmanager
-def serve_proxy(upstream_url: str, profile: str) -> Iterator[str]:
-    """docs/examples/codex_proxy.py under uvicorn on a free port, configured by its
-    environment variables; yields its base URL."""
-    spec = importlib.util.spec_from_file_location(f"codex_proxy_{profile}", PROXY)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("UPSTREAM_URL", upstream_url)
-        env.setenv("UPSTREAM_API_KEY", UPSTREAM_KEY)
-        env.setenv("PROFILE", profile)
-        env.setenv("MODEL", UPSTREAM_MODEL)
-        spec.loader.exec_module(module)  # the proxy reads its settings at import
-
-    with serve_asgi(module.app) as url:
-        yield url
-
-
 # --- the turn -----------------------------------------------------------------------------
 
 
@@ -249,34 +131,12 @@ class Turn:
         return f"exit {self.returncode}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
 
 
-def _codex_home(path: Path, base_url: str) -> Path:
-    (path / "config.toml").write_text(
-        f"""\
-model = "e2e-model"
-model_provider = "x"
-# Run the model's command without asking and without a sandbox (none works in containers).
-approval_policy = "never"
-sandbox_mode = "danger-full-access"
-
-[model_providers.x]
-name = "wireshift proxy"
-base_url = "{base_url}"
-wire_api = "responses"
-env_key = "WIRESHIFT_E2E_KEY"
-request_max_retries = 0
-stream_max_retries = 0
-""",
-        encoding="utf-8",
-    )
-    return path
-
-
 def run_turn(
     codex: str, script: ScriptedUpstream, profile: str, tmp: pytest.TempPathFactory
 ) -> Turn:
     """One ``codex exec`` turn through the proxy, over ``script``."""
     with serve_script(script) as upstream_url, serve_proxy(upstream_url, profile) as proxy_url:
-        home = _codex_home(tmp.mktemp("codex-home"), proxy_url)
+        home = codex_home(tmp.mktemp("codex-home"), proxy_url)
         work = tmp.mktemp("codex-work")
         env = {**os.environ, "CODEX_HOME": str(home), "WIRESHIFT_E2E_KEY": "sk-proxy-e2e"}
         command = [codex, "exec", "--skip-git-repo-check", "--color", "never", "-C", str(work)]
@@ -334,7 +194,7 @@ def test_the_command_ran_and_its_output_went_back(turn: Turn) -> None:
     (call,) = call_message["tool_calls"]
     assert call["id"] == turn.script.call_id
     assert call["type"] == "function"
-    assert call["function"]["name"] == _shell_tool(first)["name"]
+    assert call["function"]["name"] == shell_tool(first)["name"]
     assert json.loads(call["function"]["arguments"]) == turn.script.arguments
 
     output = messages[calls[0] + 1]

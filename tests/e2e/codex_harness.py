@@ -1,0 +1,285 @@
+"""What the Codex CLI end-to-end tests share: the pinned Codex CLI, docs/examples/codex_proxy.py
+under uvicorn, chat chunks for scripted upstreams, an upstream that writes raw HTTP (to drop a
+connection mid-body), and one ``codex exec`` run."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local_servers import serve_asgi
+
+CODEX_VERSION = "0.169.0"
+ROOT = Path(__file__).resolve().parents[2]
+PROXY = ROOT / "docs" / "examples" / "codex_proxy.py"
+
+SHELL_TOOLS = ("exec_command", "shell_command", "shell")
+UPSTREAM_MODEL = "scripted-chat-model"
+UPSTREAM_KEY = "sk-upstream-e2e"
+
+
+# --- Codex --------------------------------------------------------------------------------
+
+
+def _version_of(binary: str) -> str | None:
+    try:
+        done = subprocess.run(
+            [binary, "--version"], capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def find_codex() -> str:
+    """The Codex CLI binary: ``codex`` on PATH if it is the pinned version, else an npm
+    install into the user's cache (done once, reused by later runs; about 400 MB, so kept
+    out of the work tree). Skips the test when neither works."""
+    on_path = shutil.which("codex")
+    if on_path and CODEX_VERSION in (_version_of(on_path) or ""):
+        return on_path
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    prefix = cache / "wireshift-e2e" / f"codex-{CODEX_VERSION}"
+    prefix.mkdir(parents=True, exist_ok=True)
+    binary = prefix / "node_modules" / ".bin" / "codex"
+    if not binary.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.skip("npm is not installed: cannot install the Codex CLI")
+        try:
+            done = subprocess.run(
+                [npm, "install", "--prefix", str(prefix), f"@openai/codex@{CODEX_VERSION}"],
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            pytest.skip(f"npm install @openai/codex@{CODEX_VERSION} took over 10 minutes")
+        if done.returncode != 0 or not binary.exists():
+            pytest.skip(
+                f"npm install @openai/codex@{CODEX_VERSION} failed: {done.stderr.strip()[-500:]}"
+            )
+    version = _version_of(str(binary))
+    if version is None:
+        pytest.skip(f"the Codex CLI at {binary} does not run here")
+    return str(binary)
+
+
+def codex_home(path: Path, base_url: str, *, retries: bool = False) -> Path:
+    """A ``CODEX_HOME`` whose provider is the proxy at ``base_url``. Without ``retries`` Codex
+    gives up on the first failed request or stream; with it, Codex keeps its default retry
+    settings (the provider entry names no ``*_max_retries``)."""
+    limits = "" if retries else "request_max_retries = 0\nstream_max_retries = 0\n"
+    (path / "config.toml").write_text(
+        f"""\
+model = "e2e-model"
+model_provider = "x"
+# Run the model's command without asking and without a sandbox (none works in containers).
+approval_policy = "never"
+sandbox_mode = "danger-full-access"
+
+[model_providers.x]
+name = "wireshift proxy"
+base_url = "{base_url}"
+wire_api = "responses"
+env_key = "WIRESHIFT_E2E_KEY"
+{limits}""",
+        encoding="utf-8",
+    )
+    return path
+
+
+@dataclass
+class CodexRun:
+    """What one ``codex exec`` printed, its exit status and how long it took."""
+
+    stdout: str
+    stderr: str
+    returncode: int
+    seconds: float
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def explain(self) -> str:
+        return (
+            f"exit {self.returncode} after {self.seconds:.1f} s\n"
+            f"--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+        )
+
+
+def exec_codex(codex: str, home: Path, work: Path, prompt: str, *, timeout: float) -> CodexRun:
+    """``codex exec prompt`` in ``work`` with ``home`` as its ``CODEX_HOME``."""
+    env = {**os.environ, "CODEX_HOME": str(home), "WIRESHIFT_E2E_KEY": "sk-proxy-e2e"}
+    command = [codex, "exec", "--skip-git-repo-check", "--color", "never", "-C", str(work)]
+    start = time.monotonic()
+    try:
+        done = subprocess.run(
+            [*command, prompt],
+            env=env,
+            cwd=work,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        stderr = exc.stderr or ""  # bytes, or text: Python versions differ
+        if isinstance(stderr, bytes):
+            stderr = stderr.decode(errors="replace")
+        pytest.fail(f"codex exec took over {timeout:.0f} s; stderr so far:\n{stderr}")
+    return CodexRun(done.stdout, done.stderr, done.returncode, time.monotonic() - start)
+
+
+# --- chat chunks --------------------------------------------------------------------------
+
+
+def shell_tool(request: dict[str, Any]) -> dict[str, Any]:
+    """The chat ``function`` of the shell tool Codex offers (its name varies by version)."""
+    offered: dict[str, dict[str, Any]] = {
+        t["function"]["name"]: t["function"] for t in request.get("tools", [])
+    }
+    for name in SHELL_TOOLS:
+        if name in offered:
+            return offered[name]
+    raise AssertionError(f"no shell tool among the tools Codex offered: {sorted(offered)}")
+
+
+def shell_arguments(tool: dict[str, Any], command: str) -> dict[str, Any]:
+    """Arguments valid for the tool's schema: ``command`` in its command parameter (a string,
+    or an argv array), and nothing else the schema does not require."""
+    schema = tool.get("parameters") or {}
+    properties: dict[str, Any] = schema.get("properties", {})
+    arguments: dict[str, Any] = {}
+    for name in schema.get("required", []):
+        kind = properties.get(name, {}).get("type")
+        if name in ("cmd", "command") and kind == "string":
+            arguments[name] = command
+        elif name in ("cmd", "command") and kind == "array":
+            arguments[name] = ["bash", "-lc", command]
+        else:
+            raise AssertionError(f"{tool['name']} requires {name!r} ({kind}): not scripted")
+    if not arguments:
+        raise AssertionError(f"{tool['name']} has no required command parameter: {schema}")
+    return arguments
+
+
+def chat_chunks(
+    request: dict[str, Any], deltas: Sequence[dict[str, Any]], finish: str | None
+) -> list[dict[str, Any]]:
+    """Deltas as OpenAI-shaped chunks; then, unless ``finish`` is None, a finish chunk and a
+    usage chunk when the request asks for usage."""
+    base = {
+        "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": request.get("model", "unknown"),
+        "system_fingerprint": "fp_e2e",
+    }
+
+    def choice(delta: dict[str, Any], reason: str | None) -> dict[str, Any]:
+        return {"index": 0, "delta": delta, "logprobs": None, "finish_reason": reason}
+
+    chunks = [{**base, "choices": [choice(d, None)]} for d in deltas]
+    if finish is None:
+        return chunks
+    chunks.append({**base, "choices": [choice({}, finish)]})
+    if (request.get("stream_options") or {}).get("include_usage"):
+        usage = {"prompt_tokens": 1200, "completion_tokens": 40, "total_tokens": 1240}
+        chunks.append({**base, "choices": [], "usage": usage})
+    return chunks
+
+
+def sse(chunks: Sequence[dict[str, Any]]) -> bytes:
+    """``chunks`` as SSE ``data:`` events (no ``[DONE]``)."""
+    return b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks)
+
+
+# --- an upstream that writes raw HTTP -----------------------------------------------------
+
+
+@dataclass
+class RawReply:
+    """An HTTP answer written as given: the status line, ``headers`` (nothing added: no
+    ``Content-Length`` unless listed) and ``body``; the connection is closed after it, so a
+    ``Content-Length`` above ``len(body)`` makes the body end early."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+@contextmanager
+def serve_raw(handle: Callable[[str, Any], RawReply]) -> Iterator[str]:
+    """An upstream whose ``handle(path, JSON body)`` answers each POST with a
+    :class:`RawReply`, then closes the connection. Yields the ``/v1`` base URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)))
+            reply = handle(self.path, body)
+            self.send_response(reply.status)
+            for name, value in reply.headers:
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(reply.body)
+            self.wfile.flush()
+            self.close_connection = True
+            # Shut the socket now, so the client sees the end of the body at once.
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+# --- the proxy ----------------------------------------------------------------------------
+
+
+@contextmanager
+def serve_proxy(upstream_url: str, profile: str) -> Iterator[str]:
+    """docs/examples/codex_proxy.py under uvicorn on a free port, configured by its
+    environment variables; yields its base URL."""
+    spec = importlib.util.spec_from_file_location(f"codex_proxy_{profile}", PROXY)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("UPSTREAM_URL", upstream_url)
+        env.setenv("UPSTREAM_API_KEY", UPSTREAM_KEY)
+        env.setenv("PROFILE", profile)
+        env.setenv("MODEL", UPSTREAM_MODEL)
+        spec.loader.exec_module(module)  # the proxy reads its settings at import
+
+    with serve_asgi(module.app) as url:
+        yield url

@@ -76,16 +76,12 @@ class EventReader:
     def read(self, item: Any) -> list[Event]:
         """The events ``item`` completes (raw chunks may complete none, or several)."""
         if type(item) is bytes or isinstance(item, (bytearray, memoryview, str)):
-            if self._decoder is None:
-                self._decoder = SSEDecoder(comments=True)
-            raw = self._raw
-            if raw is not None:
-                if self.events or self._raw_size > _BODY_LIMIT:
-                    self._raw = None
-                else:
-                    raw.append(item if isinstance(item, (str, bytes)) else bytes(item))
-                    self._raw_size += len(item)
-            return self._decoded(self._decoder.feed(item))
+            decoder = self._decoder
+            if decoder is None:
+                decoder = self._decoder = SSEDecoder(comments=True)
+            if self._raw is not None:
+                self._hold(item)
+            return self._decoded(decoder.feed(item))
         if isinstance(item, SSEEvent):
             return self._decoded([item])
         if isinstance(item, WireModel):
@@ -106,6 +102,17 @@ class EventReader:
             "accumulate takes SSE chunks (bytes or str), SSE events, mappings or pydantic "
             f"models, not {type(item).__name__}"
         )
+
+    def _hold(self, item: bytes | bytearray | memoryview | str) -> None:
+        """Keep raw input until an event comes, in case it is a whole JSON body."""
+        raw = self._raw
+        if raw is None:
+            return
+        if self.events or self._raw_size > _BODY_LIMIT:
+            self._raw = None
+        else:
+            raw.append(item if isinstance(item, (str, bytes)) else bytes(item))
+            self._raw_size += len(item)
 
     def close(self) -> list[Event]:
         """The last event of a stream that ended without a blank line, if any."""

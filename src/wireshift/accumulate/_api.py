@@ -32,6 +32,8 @@ class StreamAccumulator:
         self._reader = EventReader()
         self._held: list[tuple[str | None, Payload | DoneMarker]] = []
         self._inner: ResponsesAccumulator | ChatAccumulator | None = None
+        # Set while the reader's last, unterminated event is read (a half event is a cut).
+        self._closing = False
         if format is not None:
             self._start(format)
 
@@ -52,6 +54,7 @@ class StreamAccumulator:
             raise ValueError(f"format must be 'responses', 'chat' or None, not {format!r}")
         self._inner = inner
         inner._readers.append(self._reader)
+        inner._at_eof = self._closing
         held, self._held = self._held, []
         for name, payload in held:
             _deliver(inner, name, payload)
@@ -94,6 +97,9 @@ class StreamAccumulator:
 
     def finish(self) -> AccumulatedResponse | AccumulatedChatCompletion:
         """End the stream and return the result (see the two accumulators' ``finish``)."""
+        self._closing = True
+        if self._inner is not None:
+            self._inner._at_eof = True
         self._route(self._reader.close())
         inner = self._settled()
         if self._reader.body:

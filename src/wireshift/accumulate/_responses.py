@@ -22,6 +22,7 @@ from .._wire._input import Payload
 from .._wire._notelog import NoteLog
 from .._wire._plain import loads_object
 from .._wire._response_events import read_responses_payload
+from .._wire._sequence_window import SequenceWindow
 from ..responses import (
     CodexRateLimitsEvent,
     Item,
@@ -95,7 +96,6 @@ from ._feeding import PayloadFeeder
 from ._items import ItemState, has_status, item_body
 from ._output import merge_output
 from ._result import AccumulatedResponse
-from ._sequence_window import SequenceWindow
 from ._shapes import Hole, PayloadShape, learn_shape
 from ._text import TextBuffer
 from ._text_pool import TextPool

@@ -87,7 +87,12 @@ class _Pipeline:
             self.translator.rec.notes = notes
 
     def feed(self, item: Any) -> list[Any]:
-        return self._deliver(self.reader.read(item))
+        events = self.reader.read(item)
+        if len(events) == 1:  # the usual raw chunk: one event
+            name, payload = events[0]
+            if payload is not DONE:
+                return self.translator.feed_payload(name, payload)
+        return self._deliver(events)
 
     def _deliver(self, events: list[Event]) -> list[Any]:
         translator = self.translator

@@ -37,6 +37,7 @@ from .._upstream import UpstreamError
 from .._wire._chat_chunks import Foreign, Unreadable
 from .._wire._plain import conforms, field_types, loads_object
 from .._wire._response_events import read_responses_payload
+from .._wire._sequence_window import SequenceWindow
 from ..chat._completion import (
     ChatCompletionChunk,
     ChunkChoice,
@@ -127,6 +128,8 @@ class ResponsesToChatStream:
         self._done_at: set[int] = set()
         self._done_ids: set[str] = set()
         self._unread_types: set[str] = set()
+        # Fingerprints of the latest events by sequence number, for dropping repeats.
+        self._window = SequenceWindow()
 
     def _chunk(
         self, delta: ChunkDelta | None, finish_reason: str | None = None
@@ -176,6 +179,11 @@ class ResponsesToChatStream:
             if self._at_eof:
                 return self._fail(UpstreamError.interrupted("inside an event"))
             return self._fail(UpstreamError.from_text(event.text))
+        seq = getattr(event, "sequence_number", None)
+        if type(seq) is int:
+            fingerprint = hash(payload) if type(payload) is str else hash(event.to_json())
+            if not self._window.take_next(seq, fingerprint) and self._repeats(seq, fingerprint):
+                return []
         handler = _HANDLERS.get(event.type)
         if handler is None:
             if event.type not in _NOT_OUTPUT and event.type not in self._unread_types:
@@ -188,6 +196,21 @@ class ResponsesToChatStream:
                 )
             return []
         return self._out(handler(self, event))
+
+    def _repeats(self, seq: int, fingerprint: int) -> bool:
+        """Whether an event whose number is not the next one repeats one already translated
+        (same number, same payload: some upstreams resend events), as the accumulator tells
+        it; such a repeat is dropped."""
+        window = self._window
+        if window.take(seq, fingerprint) != "repeat":
+            return False
+        self.rec.record(
+            f"events[{self._events - 1}]",
+            "dropped",
+            f"a repeat of the event with sequence_number {seq}",
+            "duplicate_event",
+        )
+        return True
 
     def _feed_text(self, data: str) -> list[Any]:
         """:meth:`feed` for the JSON text of an event."""
@@ -249,9 +272,10 @@ class ResponsesToChatStream:
         # What changes from one delta to the next is checked here; the rest, when equal to
         # the last event read fast, needs no new check.
         delta = event.pop("delta", None)
+        seq = event.pop("sequence_number", None)
         if (
             type(delta) is not str
-            or type(event.pop("sequence_number", None)) not in _INT_OR_NONE
+            or type(seq) not in _INT_OR_NONE
             or type(event.pop("obfuscation", None)) not in _STR_OR_NONE
         ):
             return None
@@ -259,6 +283,11 @@ class ResponsesToChatStream:
             if event.get("logprobs") or not conforms(event, types):
                 return None
             self._last_event = event
+        # Only now is the event surely read here (else the model path takes its number).
+        if seq is not None:
+            fingerprint = hash(data)
+            if not self._window.take_next(seq, fingerprint) and self._repeats(seq, fingerprint):
+                return []
         if what == "text":
             chunks = self._text(delta, event.get("item_id"), event.get("output_index"))
         elif what == "reasoning":
@@ -341,15 +370,21 @@ class ResponsesToChatStream:
         sent[key] = sent.get(key, 0) + size
 
     def _sent_of(self, kind: str, item_id: Any, output_index: Any) -> int:
+        # Deltas name their item by index, or by id when the index is missing: both count.
         sent = self._sent
-        if output_index is not None and (kind, output_index) in sent:
-            return sent[(kind, output_index)]
-        return sent.get((kind, item_id), 0)
+        by_index = sent.get((kind, output_index), 0) if output_index is not None else 0
+        return by_index + sent.get((kind, item_id), 0)
 
     def _text(self, delta: str, item_id: Any = None, output_index: Any = None) -> list[Any]:
         if not delta:
             return []
-        self._sent_to("content", item_id, output_index, len(delta))
+        # _sent_to, inlined: this runs once per text delta.
+        key = ("content", output_index) if output_index is not None else ("content", item_id)
+        sent = self._sent
+        sent[key] = sent.get(key, 0) + len(delta)
+        template = self._templates.get("content")
+        if template is not None:  # the usual case, once the first delta made the template
+            return [template.fill(delta)]
         return [self._text_chunk("content", delta)]
 
     def _on_refusal(self, event: Any) -> list[Any]:

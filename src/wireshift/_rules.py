@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .chat._completion import (
@@ -24,18 +25,24 @@ if TYPE_CHECKING:
 __all__ = [
     "CUSTOM_INPUT_CLOSE",
     "CUSTOM_INPUT_OPEN",
+    "FAILED_FINISH_REASONS",
     "chat_finish_reason",
     "chat_usage_to_responses",
     "custom_input_arguments",
     "custom_input_from_arguments",
     "custom_input_piece",
     "incomplete_reason",
+    "joined_reasoning",
     "new_id",
+    "reasoning_item_text",
     "response_error",
     "responses_usage_to_chat",
 ]
 
 # --- how a turn ends ------------------------------------------------------------------------
+
+# Chat finish reasons that say the turn failed (OpenRouter ends a choice that errored so).
+FAILED_FINISH_REASONS = frozenset({"error"})
 
 # Chat finish reasons that stop a response early, and the Responses reason each becomes.
 _INCOMPLETE_REASONS = {"length": "max_output_tokens", "content_filter": "content_filter"}
@@ -52,6 +59,30 @@ def chat_finish_reason(status: str | None, reason: str | None, *, called_tools: 
     if status == "incomplete" or reason is not None:
         return "content_filter" if reason == "content_filter" else "length"
     return "tool_calls" if called_tools else "stop"
+
+
+# --- reasoning ----------------------------------------------------------------------------
+
+
+def joined_reasoning(texts: Iterable[Any]) -> str | None:
+    """The reasoning text of a chat delta or message, from the values of its reasoning fields
+    in the profile's order: each distinct non-empty text once (vLLM sends the same text under
+    both ``reasoning`` and ``reasoning_content``), joined; ``None`` when there is none."""
+    found: str | None = None
+    for text in texts:
+        if not text or not isinstance(text, str):
+            continue
+        if found is None:
+            found = text
+        elif text != found:
+            found += text
+    return found
+
+
+def reasoning_item_text(summary: Iterable[str], content: Iterable[str]) -> str:
+    """The chat reasoning text of a Responses ``reasoning`` item: its summary parts (each a
+    paragraph) then its ``reasoning_text`` content, as their deltas stream them."""
+    return "\n\n".join(summary) + "".join(content)
 
 
 # --- usage ----------------------------------------------------------------------------------

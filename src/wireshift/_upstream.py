@@ -157,6 +157,16 @@ class UpstreamError(WireshiftError):
         )
 
     @classmethod
+    def from_finish_reason(cls, reason: str) -> UpstreamError:
+        """A chat choice that ended with a finish reason that means failure (``"error"``),
+        and no error object to say why."""
+        return cls(
+            f"the upstream ended the turn with finish_reason {reason!r}",
+            code="server_error",
+            source="finish_reason",
+        )
+
+    @classmethod
     def interrupted(cls, what: str) -> UpstreamError:
         """A stream that ended before its end: ``what`` says where it stopped."""
         return cls(f"the upstream stream was cut {what}", code="stream_interrupted")

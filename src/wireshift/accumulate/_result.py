@@ -63,6 +63,11 @@ class AccumulatedResponse(AccumulatedStream):
     format: Literal["responses"] = "responses"
 
     @property
+    def final(self) -> Response:
+        """The final object: :attr:`response`."""
+        return self.response
+
+    @property
     def status(self) -> str | None:
         """The response's status: ``completed``, ``incomplete``, ``failed``..."""
         return self.response.status
@@ -80,6 +85,11 @@ class AccumulatedChatCompletion(AccumulatedStream):
 
     completion: ChatCompletion
     format: Literal["chat"] = "chat"
+
+    @property
+    def final(self) -> ChatCompletion:
+        """The final object: :attr:`completion`."""
+        return self.completion
 
     @property
     def text(self) -> str:

@@ -12,10 +12,16 @@ from typing import Any, Literal
 from .._model import JSONInput
 from .._notes import Note
 from .._profiles import Profile, get_profile
-from .._rules import chat_finish_reason, custom_input_arguments, responses_usage_to_chat
+from .._rules import (
+    chat_finish_reason,
+    custom_input_arguments,
+    reasoning_item_text,
+    responses_usage_to_chat,
+)
 from .._toolnames import ToolNameMap
 from .._upstream import UpstreamError
 from .._wire._fold import read_body
+from ..accumulate import AccumulatedChatCompletion, AccumulatedResponse, AccumulatedStream
 from ..chat._completion import (
     ChatCompletion,
     ChatCompletionChunk,
@@ -51,9 +57,11 @@ def chat_completion_to_response(
     profile: str | Profile | None = None,
     reasoning: ReasoningStyle | None = None,
     rec: Recorder | None = None,
+    failure: UpstreamError | None = None,
 ) -> Response:
     """A ``ChatCompletion`` as a Responses ``Response`` (all 31 resource fields set); what
-    it cannot carry is noted in ``rec``."""
+    it cannot carry is noted in ``rec``. With ``failure`` (the stream it was accumulated
+    from failed), a failed response, as the stream translation ends such a stream."""
     rec = rec or Recorder()
     completion = read_body(ChatCompletion.parse, body, rec.record)
     state = ChatToResponsesStream(tool_names=tool_names, profile=profile, reasoning=reasoning)
@@ -75,8 +83,11 @@ def chat_completion_to_response(
         usage=completion.usage,
     )
     state.feed(chunk)
-    state.mark_done()  # a whole body is never cut, even without a finish_reason
-    state.close()
+    if failure is not None:
+        state.fail(failure)
+    else:
+        state.mark_done()  # a whole body is never cut, even without a finish_reason
+        state.close()
     assert state.final is not None
     return state.final
 
@@ -153,8 +164,12 @@ def response_to_chat_completion(
                 elif isinstance(part, Refusal) and part.refusal:
                     refusals.append(part.refusal)
         elif isinstance(item, ReasoningItem):
-            parts = list(item.content or []) or list(item.summary)
-            reasoning.append("\n\n".join(getattr(p, "text", "") for p in parts))
+            reasoning.append(
+                reasoning_item_text(
+                    (getattr(p, "text", "") for p in item.summary),
+                    (getattr(p, "text", "") for p in item.content or ()),
+                )
+            )
             if item.encrypted_content:
                 rec.drop(
                     f"output[{position}].encrypted_content",
@@ -230,7 +245,7 @@ def response_to_chat_completion(
 
 
 def translate_response(
-    body: JSONInput,
+    body: JSONInput | AccumulatedStream,
     *,
     to: Literal["responses", "chat"],
     tool_names: ToolNameMap | None = None,
@@ -241,6 +256,12 @@ def translate_response(
     """Translate a non-streaming body: a ``ChatCompletion`` ``to="responses"``, or a
     ``Response`` ``to="chat"``. ``tool_names`` is the request translation's map.
 
+    ``body`` may also be what :func:`~wireshift.accumulate.accumulate_stream` returned (a
+    gateway collapsing a stream for a client that asked for JSON): then its ``error`` and
+    ``truncated`` count as they would in the stream. To Responses, the response is
+    ``failed`` with that error, keeping the text received and leaving out tool calls the
+    upstream never confirmed; to chat, the error is raised as :class:`UpstreamError`.
+
     What the target cannot carry (choices after the first, annotations, items with no chat
     form) is appended to ``notes`` when a list is given; with ``strict=True`` it raises
     :class:`TranslationError` instead.
@@ -248,8 +269,23 @@ def translate_response(
     rec = Recorder(strict=strict)
     if notes is not None:
         rec.notes = notes
+    failure: UpstreamError | None = None
+    payload: JSONInput
+    if isinstance(body, (AccumulatedResponse, AccumulatedChatCompletion)):
+        failure = body.error or (
+            UpstreamError.interrupted("before its end") if body.truncated else None
+        )
+        payload = body.final
+    elif isinstance(body, AccumulatedStream):  # pragma: no cover - there are two kinds
+        raise TypeError(f"cannot translate a {type(body).__name__}")
+    else:
+        payload = body
     if to == "responses":
-        return chat_completion_to_response(body, tool_names=tool_names, profile=profile, rec=rec)
+        return chat_completion_to_response(
+            payload, tool_names=tool_names, profile=profile, rec=rec, failure=failure
+        )
     if to == "chat":
-        return response_to_chat_completion(body, tool_names=tool_names, profile=profile, rec=rec)
+        if failure is not None:
+            raise failure
+        return response_to_chat_completion(payload, tool_names=tool_names, profile=profile, rec=rec)
     raise ValueError(f"to must be 'responses' or 'chat', not {to!r}")

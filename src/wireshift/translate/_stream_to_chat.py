@@ -29,6 +29,7 @@ from .._rules import (
     chat_finish_reason,
     custom_input_arguments,
     custom_input_piece,
+    reasoning_item_text,
     responses_usage_to_chat,
 )
 from .._sse import encode_sse
@@ -422,8 +423,10 @@ class ResponsesToChatStream:
         item_id = getattr(item, "id", None)
         out: list[Any] = []
         if item.type == "reasoning":
-            parts = list(item.content or []) or list(item.summary or [])
-            full = "\n\n".join(getattr(part, "text", "") or "" for part in parts)
+            full = reasoning_item_text(
+                (getattr(part, "text", "") or "" for part in item.summary or ()),
+                (getattr(part, "text", "") or "" for part in item.content or ()),
+            )
             rest = full[self._sent_of("reasoning", item_id, output_index) :]
             if rest:
                 self._sent_to("reasoning", item_id, output_index, len(rest))

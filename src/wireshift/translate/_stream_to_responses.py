@@ -31,9 +31,11 @@ from .._errors import PayloadError
 from .._notes import NoteAction
 from .._profiles import Profile, get_profile
 from .._rules import (
+    FAILED_FINISH_REASONS,
     chat_usage_to_responses,
     custom_input_from_arguments,
     incomplete_reason,
+    joined_reasoning,
     new_id,
     response_error,
 )
@@ -260,6 +262,8 @@ class ChatToResponsesStream:
         self._at_eof = False
         self.error: UpstreamError | None = None
         """The upstream's failure, once the stream ended in ``response.failed``."""
+        # A finish_reason that means failure ("error"): the stream fails at its end.
+        self._finish_failure: UpstreamError | None = None
         self.final: Response | None = None
         """The response of the terminal event, once the stream has ended."""
         # The fast reading of chunks reads reasoning fields as dict keys; a field name that is
@@ -356,7 +360,10 @@ class ChatToResponsesStream:
                     "translate.stream.logprobs_dropped",
                 )
             self._delta(out, choice.delta)
-            if choice.finish_reason:
+            if choice.finish_reason in FAILED_FINISH_REASONS:
+                # A failure, but not the end of input: an error chunk or usage may follow.
+                self._finish_failure = UpstreamError.from_finish_reason(choice.finish_reason)
+            elif choice.finish_reason:
                 self._confirm(out, choice.finish_reason)
         return out
 
@@ -377,12 +384,7 @@ class ChatToResponsesStream:
         index, delta, finish_reason, calls = plain[0]
         if index or finish_reason is not None:
             return None
-        reasoning = None
-        for name in self._reasoning_fields:
-            text = delta.get(name)
-            if text and isinstance(text, str):
-                reasoning = text
-                break
+        reasoning = joined_reasoning([delta.get(name) for name in self._reasoning_fields])
         out: list[Any] = []
         self._apply(out, reasoning, delta.get("content"), delta.get("refusal"), calls)
         return out
@@ -396,6 +398,18 @@ class ChatToResponsesStream:
         """Note the upstream's ``data: [DONE]`` (the stream ends at :meth:`close`)."""
         if not self._finished:
             self._saw_done = True
+
+    def fail(self, error: UpstreamError) -> list[Any]:
+        """End the stream now with the upstream's failure (a gateway that saw it outside the
+        stream: a dropped connection, a timeout): ``response.failed``, as for a failure read
+        from the stream."""
+        if self._finished:
+            return []
+        out: list[Any] = []
+        if not self._started:
+            self._start(out)
+        self._fail(out, error)
+        return out
 
     def at_eof(self) -> None:
         """The input has ended: a half event still to come is a cut."""
@@ -418,6 +432,9 @@ class ChatToResponsesStream:
         out: list[Any] = []
         if not self._started:
             self._start(out)
+        if self._finish_failure is not None:
+            self._fail(out, self._finish_failure)
+            return out
         if not self._confirmed and not self._saw_done:
             what = "inside a tool call" if self._calls else "before a finish_reason"
             self._fail(out, UpstreamError.interrupted(what))
@@ -483,10 +500,23 @@ class ChatToResponsesStream:
         out.append(self._event(ResponseInProgressEvent, response=response))
 
     def _fail(self, out: list[Any], error: UpstreamError) -> None:
-        """End in ``response.failed``. Text already streamed is closed as incomplete; a tool
-        call the upstream never confirmed is not: Codex runs every call whose
-        ``output_item.done`` arrives, and would run one from a failed attempt."""
-        self._close_all(out, "incomplete", calls=False)
+        """End in ``response.failed``. Nothing unconfirmed is sent as done: Codex runs every
+        call whose ``output_item.done`` arrives (and would run one from a failed attempt), and
+        keeps every message that arrives done, re-sending it on each retry. The text streamed
+        so far stays in the failed response's ``output``, as an incomplete item; a call the
+        upstream never confirmed does not."""
+        if self._think is not None:
+            for thinking, text in self._think.flush():
+                self._text(
+                    out,
+                    "reasoning" if thinking else "message",
+                    "reasoning" if thinking else "output_text",
+                    text,
+                )
+        item = self._open
+        if item is not None:
+            self._done_items[item.output_index] = self._text_item(item, "incomplete")
+            self._open = None
         for call in self._calls:
             self._note(
                 f"output[{call.output_index}]" if call.added else "tool_calls",
@@ -507,14 +537,10 @@ class ChatToResponsesStream:
     # --- deltas -----------------------------------------------------------------------
 
     def _delta(self, out: list[Any], delta: ChunkDelta) -> None:
-        reasoning = None
-        for name in self._reasoning_fields:
-            text = getattr(delta, name, None)
-            if text is None and delta.__pydantic_extra__:
-                text = delta.__pydantic_extra__.get(name)
-            if text and isinstance(text, str):
-                reasoning = text
-                break
+        extra = delta.__pydantic_extra__ or {}
+        reasoning = joined_reasoning(
+            [getattr(delta, name, None) or extra.get(name) for name in self._reasoning_fields]
+        )
         calls = model_tool_calls(delta.tool_calls) if delta.tool_calls else None
         self._apply(out, reasoning, delta.content, delta.refusal, calls)
 
@@ -683,23 +709,28 @@ class ChatToResponsesStream:
     def _close_text(self, out: list[Any], item: _TextItem, status: str) -> None:
         if item.parts:
             self._close_part(out, item)
-        parts = [self._empty_part(kind, deltas[0]) for kind, deltas in item.parts]
-        done: Any
-        if item.kind == "message":
-            done = Message.model_construct(
-                type="message", id=item.item_id, role="assistant", status=status, content=parts
-            )
-        elif self.reasoning_style == "summary":
-            done = ReasoningItem.model_construct(type="reasoning", id=item.item_id, summary=parts)
-        else:
-            done = ReasoningItem.model_construct(
-                type="reasoning", id=item.item_id, summary=[], content=parts
-            )
+        done = self._text_item(item, status)
         self._done_items[item.output_index] = done
         out.append(
             self._event(ResponseOutputItemDoneEvent, output_index=item.output_index, item=done)
         )
         self._open = None
+
+    def _text_item(self, item: _TextItem, status: str) -> Any:
+        """The whole message or reasoning item, from its parts (each part's pieces)."""
+        parts = [self._empty_part(kind, "".join(pieces)) for kind, pieces in item.parts]
+        if item.kind == "message":
+            return Message.model_construct(
+                type="message", id=item.item_id, role="assistant", status=status, content=parts
+            )
+        fields: dict[str, Any] = {"type": "reasoning", "id": item.item_id}
+        if self.reasoning_style == "summary":
+            fields["summary"] = parts
+        else:
+            fields.update(summary=[], content=parts)
+        if status != "completed":
+            fields["status"] = status
+        return ReasoningItem.model_construct(**fields)
 
     # --- tool calls -------------------------------------------------------------------
 
@@ -911,7 +942,7 @@ class ChatToResponsesStream:
         )
         return True
 
-    def _close_all(self, out: list[Any], status: str, *, calls: bool = True) -> None:
+    def _close_all(self, out: list[Any], status: str) -> None:
         if self._think is not None:
             for thinking, text in self._think.flush():
                 self._text(
@@ -922,11 +953,10 @@ class ChatToResponsesStream:
                 )
         if self._open is not None:
             self._close_text(out, self._open, status)
-        if calls:
-            for call in self._calls:
-                self._close_call(out, call, status)
-            self._calls = []
-            self._by_index = {}
+        for call in self._calls:
+            self._close_call(out, call, status)
+        self._calls = []
+        self._by_index = {}
 
 
 def chat_to_responses_events(

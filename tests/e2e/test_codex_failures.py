@@ -235,6 +235,16 @@ def test_a_non_json_line_fails_with_the_upstreams_text(codex: str, tmp_path: Pat
     # What Codex says when the proxy's response body breaks off (the app raised mid-stream).
     assert "error decoding response body" not in outcome.run.output, outcome.explain()
     assert outcome.run.returncode != 0, outcome.explain()
+    # The partial answer of a failed attempt is never done: Codex would keep it and send it
+    # back on every retry (identical assistant messages piling up in its history).
+    assert len(outcome.requests) > 1, outcome.explain()
+    resent = [
+        m
+        for r in outcome.requests
+        for m in r.get("messages", [])
+        if m.get("role") == "assistant" and "Looking into it" in _text(m.get("content"))
+    ]
+    assert resent == [], outcome.explain()
 
 
 # --- (c) reasoning, then two interleaved tool calls ---------------------------------------

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from wireshift.accumulate import ResponsesAccumulator, accumulate_stream
 from wireshift._wire._sequence_window import DEDUPE_WINDOW, SequenceWindow
+from wireshift.accumulate import ResponsesAccumulator, accumulate_stream
 from wireshift.accumulate._text import REORDER_WINDOW, TextBuffer
 from wireshift.accumulate._text_pool import MIN_SHARED_LENGTH, TextPool
 from wireshift.responses import parse_item

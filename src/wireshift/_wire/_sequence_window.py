@@ -11,7 +11,7 @@ from __future__ import annotations
 from array import array
 from typing import Literal
 
-__all__ = ["DEDUPE_WINDOW", "SequenceWindow"]
+__all__ = ["DEDUPE_WINDOW", "RecentEvents", "SequenceWindow"]
 
 DEDUPE_WINDOW = 4096
 """How many of the latest sequence numbers are remembered for recognising repeats."""
@@ -75,3 +75,31 @@ class SequenceWindow:
         if self.lowest is None:
             return 0
         return self.highest - self.lowest + 1 - self.count
+
+
+class RecentEvents:
+    """The texts of the latest events by sequence number, for a stream translation to drop
+    exact repeats at the cost of one list store per event (the accumulator, which also
+    reports disorder and gaps, keeps a :class:`SequenceWindow`).
+
+    An event's text holds its own sequence number, so an equal text in its slot is the same
+    event again; the texts of the latest :data:`DEDUPE_WINDOW` events are held.
+    """
+
+    __slots__ = ("highest", "texts")
+
+    def __init__(self) -> None:
+        self.texts: list[str | bytes | None] = [None] * DEDUPE_WINDOW
+        self.highest = -1
+        """The highest number taken; a higher one is new (callers store it inline)."""
+
+    def take(self, seq: int, text: str | bytes) -> bool:
+        """Record an event whose number is not above the highest; ``True`` when it repeats
+        one of the latest events."""
+        if seq < 0 or seq <= self.highest - DEDUPE_WINDOW:
+            return False  # out of range, or too old to tell: taken as it comes
+        slot = seq % DEDUPE_WINDOW
+        if self.texts[slot] == text:
+            return True
+        self.texts[slot] = text
+        return False

@@ -38,7 +38,7 @@ from .._upstream import UpstreamError
 from .._wire._chat_chunks import Foreign, Unreadable
 from .._wire._plain import conforms, field_types, loads_object
 from .._wire._response_events import read_responses_payload
-from .._wire._sequence_window import SequenceWindow
+from .._wire._sequence_window import DEDUPE_WINDOW, RecentEvents
 from ..chat._completion import (
     ChatCompletionChunk,
     ChunkChoice,
@@ -129,8 +129,8 @@ class ResponsesToChatStream:
         self._done_at: set[int] = set()
         self._done_ids: set[str] = set()
         self._unread_types: set[str] = set()
-        # Fingerprints of the latest events by sequence number, for dropping repeats.
-        self._window = SequenceWindow()
+        # The latest events by sequence number, for dropping repeats.
+        self._recent = RecentEvents()
 
     def _chunk(
         self, delta: ChunkDelta | None, finish_reason: str | None = None
@@ -182,9 +182,13 @@ class ResponsesToChatStream:
             return self._fail(UpstreamError.from_text(event.text))
         seq = getattr(event, "sequence_number", None)
         if type(seq) is int:
-            fingerprint = hash(payload) if type(payload) is str else hash(event.to_json())
-            if not self._window.take_next(seq, fingerprint) and self._repeats(seq, fingerprint):
-                return []
+            recent = self._recent
+            text = payload if type(payload) is str else event.to_json()
+            if seq > recent.highest:
+                recent.highest = seq
+                recent.texts[seq % DEDUPE_WINDOW] = text
+            elif recent.take(seq, text):
+                return self._repeat(seq)
         handler = _HANDLERS.get(event.type)
         if handler is None:
             if event.type not in _NOT_OUTPUT and event.type not in self._unread_types:
@@ -198,20 +202,16 @@ class ResponsesToChatStream:
             return []
         return self._out(handler(self, event))
 
-    def _repeats(self, seq: int, fingerprint: int) -> bool:
-        """Whether an event whose number is not the next one repeats one already translated
-        (same number, same payload: some upstreams resend events), as the accumulator tells
-        it; such a repeat is dropped."""
-        window = self._window
-        if window.take(seq, fingerprint) != "repeat":
-            return False
+    def _repeat(self, seq: int) -> list[Any]:
+        """An event repeated (same number, same payload: some upstreams resend events), as
+        the accumulator tells it: dropped, with a note."""
         self.rec.record(
             f"events[{self._events - 1}]",
             "dropped",
             f"a repeat of the event with sequence_number {seq}",
             "duplicate_event",
         )
-        return True
+        return []
 
     def _feed_text(self, data: str) -> list[Any]:
         """:meth:`feed` for the JSON text of an event."""
@@ -286,9 +286,12 @@ class ResponsesToChatStream:
             self._last_event = event
         # Only now is the event surely read here (else the model path takes its number).
         if seq is not None:
-            fingerprint = hash(data)
-            if not self._window.take_next(seq, fingerprint) and self._repeats(seq, fingerprint):
-                return []
+            recent = self._recent
+            if seq > recent.highest:  # the usual case, inlined: a new number
+                recent.highest = seq
+                recent.texts[seq % DEDUPE_WINDOW] = data
+            elif recent.take(seq, data):
+                return self._repeat(seq)
         if what == "text":
             chunks = self._text(delta, event.get("item_id"), event.get("output_index"))
         elif what == "reasoning":

@@ -238,6 +238,7 @@ class ChatToResponsesStream:
         self.open_responses = self.profile.dialect == "open-responses"
         self.reasoning_style: ReasoningStyle = reasoning or "summary"
         self._reasoning_fields = self.profile.reasoning_reply_fields
+        self._reasoning_keys = frozenset(self._reasoning_fields)
         self._think = _ThinkSplitter() if self.profile.think_tags else None
         self._base = dict(response or {})
         self.response_id = response_id or new_id("resp")
@@ -384,7 +385,9 @@ class ChatToResponsesStream:
         index, delta, finish_reason, calls = plain[0]
         if index or finish_reason is not None:
             return None
-        reasoning = joined_reasoning([delta.get(name) for name in self._reasoning_fields])
+        reasoning = None
+        if not self._reasoning_keys.isdisjoint(delta):  # most deltas carry no reasoning
+            reasoning = joined_reasoning([delta.get(name) for name in self._reasoning_fields])
         out: list[Any] = []
         self._apply(out, reasoning, delta.get("content"), delta.get("refusal"), calls)
         return out

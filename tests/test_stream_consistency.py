@@ -165,7 +165,9 @@ def check_stream(outcome: Outcome, *, body: bool = True) -> None:
 
 
 def _splits(data: bytes) -> Iterable[tuple[str, list[bytes]]]:
-    """In two at every byte for a short stream; else in pieces of 1 to 7 bytes."""
+    """A byte at a time; then in two at every byte for a short stream, else in pieces of 1 to
+    7 bytes."""
+    yield "a byte at a time", [data[at : at + 1] for at in range(len(data))]
     if len(data) < SHORT:
         for cut in range(1, len(data)):
             yield f"cut at {cut}", [data[:cut], data[cut:]]

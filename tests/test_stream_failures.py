@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from wireshift import UpstreamError, WireshiftError
 from wireshift.accumulate import accumulate_stream
-from wireshift.translate import TranslationError, translate_stream
+from wireshift.translate import TranslationError, translate_response, translate_stream
 
 DATA = Path(__file__).parent / "data" / "streams"
 CHAT_CORPUS = sorted((DATA / "chat").glob("*.sse"))
@@ -336,3 +336,47 @@ def test_translate_stream_never_raises_after_output(case: tuple[Path, int, bytes
         assert produced == 0, "raised after output"
     except WireshiftError as exc:  # pragma: no cover - the failure this test looks for
         pytest.fail(f"{type(exc).__name__} escaped after {produced} outputs: {exc}")
+
+
+# --- collapsing a stream into a body ---------------------------------------------------------
+
+
+def test_an_accumulated_cut_stream_is_a_failed_body_without_its_call() -> None:
+    text = _chunk({"role": "assistant", "content": "Let me check."})
+    result = accumulate_stream(text + CALL, format="chat")
+    assert result.truncated
+    response = translate_response(result, to="responses")
+    assert response.status == "failed"
+    assert response.error is not None
+    assert [item.type for item in response.output] == ["message"]  # the call is not there
+    # The bare completion cannot say it was cut: its call reads as finished.
+    bare = translate_response(result.completion, to="responses")
+    assert [item.type for item in bare.output] == ["message", "function_call"]
+
+
+def test_an_accumulated_failed_responses_stream_raises_to_chat() -> None:
+    with pytest.raises(UpstreamError, match="stream was cut"):
+        translate_response(accumulate_stream(CREATED, format="responses"), to="chat")
+
+
+def test_finish_reason_error_fails_the_turn() -> None:
+    stream = _chunk({"role": "assistant", "content": "Par"}) + _chunk({}, "error")
+    events = _responses_events(stream + b"data: [DONE]\n\n")
+    assert events[-1]["type"] == "response.failed"
+    assert "finish_reason 'error'" in events[-1]["response"]["error"]["message"]
+
+
+def test_a_drifted_body_is_folded_not_refused() -> None:
+    item = {
+        "type": "local_shell_call",
+        "id": "lsh_1",
+        "call_id": "call_1",
+        "status": "completed",
+        "action": {"type": "exec", "command": ["ls"]},  # no `env`, which the spec requires
+    }
+    body = {"id": "resp_1", "object": "response", "status": "completed", "output": [item]}
+    notes: list[Any] = []
+    completion = translate_response(body, to="chat", notes=notes)
+    (call,) = completion.choices[0].message.tool_calls or []
+    assert call.to_dict()["function"]["name"] == "local_shell"
+    assert "body_drift" in [note.code for note in notes]

@@ -86,18 +86,13 @@ def create_app(
             if not wants_stream:
                 # The backend streams even so (as application/json): collapse the stream.
                 result = await aaccumulate_stream(reply.aiter_bytes(), format="responses")
-                failure = result.error
-                if failure is None and result.truncated:
-                    failure = wireshift.UpstreamError(
-                        "the upstream stream ended before response.completed",
-                        code="stream_interrupted",
+                try:  # a failed or cut stream raises its error, with its status
+                    completion = translate_response(
+                        result, to="chat", tool_names=request.tool_names, profile=PROFILE
                     )
-                if failure is not None:
+                except wireshift.UpstreamError as failure:
                     await _json(send, failure.status, failure.to_body())
                     return
-                completion = translate_response(
-                    result.response, to="chat", tool_names=request.tool_names, profile=PROFILE
-                )
                 await _json(send, 200, completion.to_dict())
                 return
             chunks = atranslate_stream(

@@ -7,7 +7,7 @@ paths share every rule (reasoning fields, ``<think>`` tags, restored tool names,
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from .._model import JSONInput
 from .._notes import Note
@@ -244,6 +244,26 @@ def response_to_chat_completion(
     return ChatCompletion.parse(completion)
 
 
+@overload
+def translate_response(
+    body: JSONInput | AccumulatedStream,
+    *,
+    to: Literal["responses"],
+    tool_names: ToolNameMap | None = None,
+    profile: str | Profile | None = None,
+    notes: list[Note] | None = None,
+    strict: bool = False,
+) -> Response: ...
+@overload
+def translate_response(
+    body: JSONInput | AccumulatedStream,
+    *,
+    to: Literal["chat"],
+    tool_names: ToolNameMap | None = None,
+    profile: str | Profile | None = None,
+    notes: list[Note] | None = None,
+    strict: bool = False,
+) -> ChatCompletion: ...
 def translate_response(
     body: JSONInput | AccumulatedStream,
     *,

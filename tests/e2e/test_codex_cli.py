@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import subprocess
 import uuid
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from codex_harness import (
     UPSTREAM_MODEL,
     chat_chunks,
     codex_home,
+    exec_codex,
     find_codex,
     serve_proxy,
     shell_arguments,
@@ -138,22 +137,8 @@ def run_turn(
     with serve_script(script) as upstream_url, serve_proxy(upstream_url, profile) as proxy_url:
         home = codex_home(tmp.mktemp("codex-home"), proxy_url)
         work = tmp.mktemp("codex-work")
-        env = {**os.environ, "CODEX_HOME": str(home), "WIRESHIFT_E2E_KEY": "sk-proxy-e2e"}
-        command = [codex, "exec", "--skip-git-repo-check", "--color", "never", "-C", str(work)]
         prompt = f"Run `{COMMAND}` in the shell, then tell me it ran."
-        try:
-            done = subprocess.run(
-                [*command, prompt],
-                env=env,
-                cwd=work,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                timeout=180,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            pytest.fail(f"codex exec timed out; stderr so far:\n{exc.stderr!r}")
+        done = exec_codex(codex, home, work, prompt, timeout=180)
     return Turn(done.stdout, done.stderr, done.returncode, script)
 
 

@@ -26,7 +26,7 @@ from ._fold import describe, fold
 from ._input import Payload, payload_dict
 from ._notelog import NoteSink
 
-__all__ = ["ChatReading", "Foreign", "Unreadable", "is_json", "read_chat_payload"]
+__all__ = ["ChatReading", "Foreign", "Unreadable", "raw_or_unread", "read_chat_payload"]
 
 # Fields of a chunk that make it a chunk: a payload with none of them, or whose `object`
 # names something else (`"response"`), is not a chunk.
@@ -103,15 +103,9 @@ def _carries_messages(chunk: ChatCompletionChunk) -> bool:
 def _drifted(
     payload: Any, where: str, note: NoteSink, problem: str | None
 ) -> ChatCompletionChunk | Unreadable | Foreign:
-    if isinstance(payload, BaseModel):
-        payload = payload.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    raw = payload_dict(payload)
-    if raw is None:
-        if isinstance(payload, str) and not is_json(payload):
-            note(where, "kept", "not JSON; read as the upstream's failure", "event_unreadable")
-            return Unreadable(payload)
-        note(where, "kept", "not a JSON object; kept in unknown_events", "event_unreadable")
-        return Foreign({"data": str(payload)})
+    raw = raw_or_unread(payload, None, where, note)
+    if not isinstance(raw, dict):
+        return raw
     data, reshaped = _reshaped(raw)
     try:
         chunk = ChatCompletionChunk.parse(data)
@@ -132,6 +126,24 @@ def _drifted(
             {"changes": [*reshaped, *changes], "payload": raw},
         )
     return _checked(chunk, where, note)
+
+
+def raw_or_unread(
+    payload: Any, name: str | None, where: str, note: NoteSink
+) -> dict[str, Any] | Unreadable | Foreign:
+    """A payload the models refused, as a dict to repair; or, when it is no JSON object,
+    :class:`Unreadable` (not JSON at all: the upstream's failure) or :class:`Foreign`."""
+    if isinstance(payload, BaseModel):
+        payload = payload.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    raw = payload_dict(payload)
+    if raw is not None:
+        return raw
+    if isinstance(payload, str) and not is_json(payload):
+        note(where, "kept", "not JSON; read as the upstream's failure", "event_unreadable")
+        return Unreadable(payload)
+    note(where, "kept", "not a JSON object; kept in unknown_events", "event_unreadable")
+    text = str(payload)
+    return Foreign({"event": name, "data": text} if name else {"data": text})
 
 
 def is_json(text: str) -> bool:

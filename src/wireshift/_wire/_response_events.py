@@ -26,9 +26,9 @@ from ..responses._events import (
     parse_response_event,
 )
 from ..responses._events import _parser as _EVENTS
-from ._chat_chunks import Foreign, Unreadable, is_json
+from ._chat_chunks import Foreign, Unreadable, raw_or_unread
 from ._fold import describe, fold
-from ._input import Payload, payload_dict
+from ._input import Payload
 from ._notelog import NoteSink
 
 __all__ = ["ResponsesReading", "read_responses_payload"]
@@ -71,18 +71,9 @@ def read_responses_payload(
 def _drifted(
     name: str | None, payload: Any, where: str, note: NoteSink, exc: PayloadError
 ) -> ResponsesReading:
-    if isinstance(payload, BaseModel):
-        payload = payload.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    raw = payload_dict(payload)
-    if raw is None:
-        if isinstance(payload, str) and not is_json(payload):
-            note(where, "kept", "not JSON; read as the upstream's failure", "event_unreadable")
-            return Unreadable(payload)
-        note(
-            where, "kept", f"not a JSON object ({exc}); kept in unknown_events", "event_unreadable"
-        )
-        text = str(payload)
-        return Foreign({"event": name, "data": text} if name else {"data": text})
+    raw = raw_or_unread(payload, name, where, note)
+    if not isinstance(raw, dict):
+        return raw
     if not isinstance(raw.get("type"), str):
         status = raw.get("status")
         if raw.get("object") == "response" and status in _TERMINAL_BY_STATUS:

@@ -19,10 +19,9 @@ Speed: delta events given as JSON text are read as dicts, not validated into mod
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
-from .._notes import NoteAction
 from .._profiles import Profile, get_profile
 from .._rules import (
     CUSTOM_INPUT_OPEN,
@@ -171,7 +170,9 @@ class ResponsesToChatStream:
             fast = self._feed_fast(payload)
             if fast is not None:
                 return fast
-        event = read_responses_payload(name, payload, f"events[{self._events - 1}]", self._note)
+        event = read_responses_payload(
+            name, payload, f"events[{self._events - 1}]", self.rec.record
+        )
         if isinstance(event, Foreign):
             if event.error is not None:
                 return self._fail(event.error)
@@ -223,17 +224,6 @@ class ResponsesToChatStream:
     def at_eof(self) -> None:
         """The input has ended: a half event still to come is a cut."""
         self._at_eof = True
-
-    def _note(
-        self,
-        path: str,
-        action: NoteAction,
-        reason: str,
-        code: str,
-        detail: Mapping[str, Any] | None = None,
-        /,
-    ) -> None:
-        self.rec.record(path, action, reason, code, detail)
 
     def _fail(self, error: UpstreamError) -> list[Any]:
         """End with the upstream's failure: raised while nothing was sent (a gateway can

@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, Literal
 
 from .._errors import PayloadError
-from .._notes import NoteAction
 from .._profiles import Profile, get_profile
 from .._rules import (
     FAILED_FINISH_REASONS,
@@ -299,7 +298,7 @@ class ChatToResponsesStream:
             fast = self._feed_fast(payload)
             if fast is not None:
                 return fast
-        chunk, _ = read_chat_payload(payload, f"events[{self._events - 1}]", self._note)
+        chunk, _ = read_chat_payload(payload, f"events[{self._events - 1}]", self.rec.record)
         if isinstance(chunk, ChatCompletionChunk):
             return self._feed_model(chunk)
         if isinstance(chunk, Foreign):
@@ -317,17 +316,6 @@ class ChatToResponsesStream:
     def _feed_text(self, data: str) -> list[Any]:
         """:meth:`feed` for the JSON text of a chunk (not ``[DONE]``)."""
         return self.feed_payload(None, data)
-
-    def _note(
-        self,
-        path: str,
-        action: NoteAction,
-        reason: str,
-        code: str,
-        detail: Mapping[str, Any] | None = None,
-        /,
-    ) -> None:
-        self.rec.record(path, action, reason, code, detail)
 
     def _feed_model(self, chunk: ChatCompletionChunk) -> list[Any]:
         if self._finished:
@@ -508,20 +496,13 @@ class ChatToResponsesStream:
         keeps every message that arrives done, re-sending it on each retry. The text streamed
         so far stays in the failed response's ``output``, as an incomplete item; a call the
         upstream never confirmed does not."""
-        if self._think is not None:
-            for thinking, text in self._think.flush():
-                self._text(
-                    out,
-                    "reasoning" if thinking else "message",
-                    "reasoning" if thinking else "output_text",
-                    text,
-                )
+        self._flush_think(out)
         item = self._open
         if item is not None:
             self._done_items[item.output_index] = self._text_item(item, "incomplete")
             self._open = None
         for call in self._calls:
-            self._note(
+            self.rec.record(
                 f"output[{call.output_index}]" if call.added else "tool_calls",
                 "dropped",
                 f"tool call {call.call_id!r} ({call.upstream_name or 'unnamed'}) was never "
@@ -945,7 +926,8 @@ class ChatToResponsesStream:
         )
         return True
 
-    def _close_all(self, out: list[Any], status: str) -> None:
+    def _flush_think(self, out: list[Any]) -> None:
+        """Send what the ``<think>`` splitter held back (a tag's possible start)."""
         if self._think is not None:
             for thinking, text in self._think.flush():
                 self._text(
@@ -954,6 +936,9 @@ class ChatToResponsesStream:
                     "reasoning" if thinking else "output_text",
                     text,
                 )
+
+    def _close_all(self, out: list[Any], status: str) -> None:
+        self._flush_think(out)
         if self._open is not None:
             self._close_text(out, self._open, status)
         for call in self._calls:

@@ -87,7 +87,7 @@ def _request_sections(repeats: int) -> list[Section]:
     codex = workloads.codex_request()
     if codex is not None:
         bodies["codex"] = json.dumps(codex).encode()
-        titles["codex"] = "Codex 0.169 request (../shared fixture)"
+        titles["codex"] = "Codex 0.169 request (tests/data/fixtures)"
     history = workloads.history_request(400)
     bodies["history"] = json.dumps(history).encode()
     titles["history"] = "generated 400-item tool-using history"

@@ -26,7 +26,11 @@ __all__ = [
 ]
 
 CODEX_FIXTURE = (
-    Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "codex-0.169-request-1.json"
+    Path(__file__).resolve().parents[1]
+    / "tests"
+    / "data"
+    / "fixtures"
+    / "codex-0.169-request-1.json"
 )
 
 _PROSE = (

@@ -1,7 +1,7 @@
-"""Reading the two OpenAPI specs in ../shared/spec for conformance tests.
-
-Tests that need a spec call :func:`openai_spec` or :func:`openresponses_spec`, which skip the
-test with a clear reason when ``../shared`` is absent (a user's clone does not have it).
+"""Reading the two OpenAPI specs for conformance tests: the extracts in ``tests/data/spec``
+(made from the full specs by ``tests/data/spec/extract.py``, which records each source
+commit), and the captured Codex requests in ``tests/data/fixtures``. Both ship with the
+repository, so a clone runs every conformance test.
 """
 
 from __future__ import annotations
@@ -11,37 +11,25 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SPEC_DIR = SHARED / "spec"
-FIXTURES = SHARED / "fixtures"
+DATA = Path(__file__).resolve().parent / "data"
+SPEC_DIR = DATA / "spec"
+FIXTURES = DATA / "fixtures"
 
 Schema = dict[str, Any]
 
 
 @cache
-def _load(name: str) -> Schema | None:
-    path = SPEC_DIR / name
-    if not path.exists():
-        return None
-    loaded: Schema = json.loads(path.read_text(encoding="utf-8"))
+def _load(name: str) -> Schema:
+    loaded: Schema = json.loads((SPEC_DIR / name).read_text(encoding="utf-8"))
     return loaded
 
 
-def _need(name: str) -> Schema:
-    spec = _load(name)
-    if spec is None:
-        pytest.skip(f"{SPEC_DIR / name} is absent: conformance tests need ../shared/spec")
-    return spec
-
-
 def openai_spec() -> Schema:
-    return _need("openai-openapi.json")
+    return _load("openai-openapi.json")
 
 
 def openresponses_spec() -> Schema:
-    return _need("openresponses-openapi.json")
+    return _load("openresponses-openapi.json")
 
 
 def schemas(spec: Schema) -> dict[str, Schema]:

@@ -781,7 +781,9 @@ def test_invalid_json_is_its_own_error() -> None:
 
 
 def _codex_requests() -> list[Any]:
-    return sorted(st.FIXTURES.glob("codex-*.json")) if st.FIXTURES.exists() else []
+    found = sorted(st.FIXTURES.glob("codex-*.json"))
+    assert found, f"no Codex fixtures in {st.FIXTURES}"
+    return found
 
 
 @pytest.mark.parametrize("path", _codex_requests(), ids=lambda p: p.name)

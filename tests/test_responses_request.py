@@ -485,9 +485,8 @@ def test_malformed_request_names_the_field(payload: dict[str, Any], path: str) -
 
 
 def _codex_bodies() -> list[tuple[str, dict[str, Any]]]:
-    paths = sorted(FIXTURES.glob("codex-*.json")) if FIXTURES.exists() else []
-    if not paths:
-        pytest.skip(f"no Codex fixtures in {FIXTURES}")
+    paths = sorted(FIXTURES.glob("codex-*.json"))
+    assert paths, f"no Codex fixtures in {FIXTURES}"
     return [(p.name, json.loads(p.read_text(encoding="utf-8"))["body"]) for p in paths]
 
 

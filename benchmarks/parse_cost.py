@@ -72,9 +72,9 @@ def parse_section(repeats: int) -> Section:
     rows = []
     for name, data in _events().items():
         parser: Callable[[bytes], Any] = (
-            wireshift.parse_response_event
+            wireshift.responses.parse_response_event
             if name.startswith("Responses")
-            else wireshift.ChatCompletionChunk.parse
+            else wireshift.chat.ChatCompletionChunk.parse
         )
         results = side_by_side(
             {"json.loads": partial(json.loads, data), "ours": partial(parser, data)}, repeats
@@ -104,7 +104,7 @@ def import_section(repeats: int) -> Section:
     statements = {
         "pydantic": label,
         "ours": "import wireshift",
-        "full": "import wireshift; wireshift.ResponsesRequest; wireshift.ChatCompletionRequest",
+        "full": "import wireshift.chat, wireshift.responses",
     }
     samples: dict[str, list[float]] = {name: [] for name in statements}
     _import_ms("import wireshift")  # the first run may write bytecode caches

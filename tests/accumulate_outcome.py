@@ -32,7 +32,7 @@ def assert_same_both_ways(
 ) -> None:
     """Accumulate ``items`` as they are and with ``slow`` applied (turning the fast readings
     off); the outcomes must be equal."""
-    fast = outcome(accumulate_stream(items, format=format))
+    fast = outcome(accumulate_stream(items, to=format))
     with monkeypatch.context() as patch:
         slow(patch)
-        assert outcome(accumulate_stream(items, format=format)) == fast
+        assert outcome(accumulate_stream(items, to=format)) == fast

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import wireshift
+import wireshift.chat
 from chunking import splits
 from payload_paths import paths, strings, without
 from wireshift import UpstreamError
@@ -37,7 +37,7 @@ def read(name: str) -> bytes:
 
 
 def run(name: str, **kwargs: Any) -> AccumulatedChatCompletion:
-    result = accumulate_stream(read(name), format="chat", **kwargs)
+    result = accumulate_stream(read(name), to="chat", **kwargs)
     assert isinstance(result, AccumulatedChatCompletion)
     return result
 
@@ -62,7 +62,7 @@ def test_every_split_gives_the_same_result(path: Path) -> None:
     data = path.read_bytes()
     whole = fingerprint(run(path.name))
     for chunks in splits(data):
-        assert fingerprint(accumulate_stream(chunks, format="chat")) == whole, len(chunks)
+        assert fingerprint(accumulate_stream(chunks, to="chat")) == whole, len(chunks)
     # The format is found from the stream itself.
     assert fingerprint(accumulate_stream([data])) == whole  # type: ignore[arg-type]
 
@@ -182,7 +182,7 @@ def test_error_mid_stream() -> None:
     assert result.completion.choices[0].finish_reason == "error"
     assert result.completion.choices[0].to_dict()["native_finish_reason"] == "error"
     with pytest.raises(UpstreamError) as caught:
-        run("chat_error_midstream.sse", strict=True)
+        run("chat_error_midstream.sse", raise_on_failure=True)
     assert caught.value.code == "502"
     assert isinstance(caught.value.result, AccumulatedChatCompletion)
 
@@ -205,9 +205,9 @@ def test_truncated() -> None:
     assert result.completion.choices[0].finish_reason is None
     assert codes(result) == ["stream_truncated"]
     with pytest.raises(StreamTruncatedError) as caught:
-        run("chat_truncated.sse", strict=True)
+        run("chat_truncated.sse", raise_on_failure=True)
     assert isinstance(caught.value.result, AccumulatedChatCompletion)
-    assert run("chat_text.sse", strict=True).text == "Hello there"
+    assert run("chat_text.sse", raise_on_failure=True).text == "Hello there"
 
 
 def test_azure_filter_chunk_and_comments() -> None:
@@ -239,9 +239,9 @@ def test_every_kind_of_input_gives_the_same_result() -> None:
     expected = fingerprint(run("chat_reasoning.sse"))
     events = list(wireshift.iter_sse([read("chat_reasoning.sse")]))
     dicts = [json.loads(e.data) for e in events if e.data != "[DONE]"]
-    models = [wireshift.ChatCompletionChunk.parse(d) for d in dicts]
+    models = [wireshift.chat.ChatCompletionChunk.parse(d) for d in dicts]
     for feed in (events, dicts, models):
-        result = accumulate_stream(feed, format="chat")
+        result = accumulate_stream(feed, to="chat")
         if feed is not events:
             # Without [DONE], the finish_reason says the stream ended.
             assert not result.truncated
@@ -257,7 +257,7 @@ def test_unknown_and_unreadable_payloads_are_kept() -> None:
         b'data: {"error":"plain text error"}\n\n'
         b"data: [DONE]\n\n"
     )
-    result = accumulate_stream(stream, format="chat")
+    result = accumulate_stream(stream, to="chat")
     assert result.text == "ok"
     assert result.unknown_events == [
         {"data": "not json"},
@@ -295,7 +295,7 @@ def test_tool_call_edge_cases() -> None:
         ),
         chunk({"index": 3, "custom": {"input": "End"}}, finish="tool_calls"),
     ]
-    result = accumulate_stream(stream, format="chat")
+    result = accumulate_stream(stream, to="chat")
     body = result.completion.to_dict()["choices"][0]["message"]["tool_calls"]
     assert body == [
         {"type": "function", "id": "a", "function": {"name": "f", "arguments": '{"x":1}'}},
@@ -307,7 +307,7 @@ def test_tool_call_edge_cases() -> None:
     # A call whose name never came is kept, its name filled, with a note.
     nameless = accumulate_stream(
         [chunk({"index": 0, "id": "z", "function": {"arguments": "{}"}}, finish="tool_calls")],
-        format="chat",
+        to="chat",
     )
     assert calls(nameless) == [("z", "", "{}")]
     assert codes(nameless) == ["completion_drift"]
@@ -332,7 +332,7 @@ def test_legacy_function_call_audio_and_annotations() -> None:
         chunk({"annotations": [cite], "vendor_text": "x"}),
         chunk({"vendor_text": "y"}, finish="function_call"),
     ]
-    result = accumulate_stream(stream, format="chat")
+    result = accumulate_stream(stream, to="chat")
     body = result.completion.to_dict()["choices"][0]["message"]
     assert body["function_call"] == {"name": "old", "arguments": '{"a":1}'}
     assert body["audio"] == {
@@ -455,7 +455,7 @@ def test_generated_streams_never_raise_and_never_lose_a_delta(
     feed: list[Any] = chunks
     if as_sse:
         feed = [wireshift.encode_sse(chunk) for chunk in chunks] + [wireshift.DONE]
-    result = accumulate_stream(feed, format="chat")
+    result = accumulate_stream(feed, to="chat")
     held = strings(result.completion.to_dict()) + strings(result.unknown_events)
     for piece in received:
         assert any(piece in text for text in held), piece
@@ -518,7 +518,7 @@ def test_top_level_fields_are_kept() -> None:
             _chunk({"content": "a"}, system_fingerprint="fp_1", service_tier="default"),
             _chunk({}, "stop", system_fingerprint="fp_2", moderation=moderation),
         ],
-        format="chat",
+        to="chat",
     )
     body = result.completion.to_dict()
     assert (body["system_fingerprint"], body["service_tier"]) == ("fp_2", "default")
@@ -531,12 +531,12 @@ def test_errors_in_odd_shapes() -> None:
             _chunk({"content": "a"}),
             {"id": "c", "object": "chat.completion.chunk", "choices": [], "error": "as text"},
         ],
-        format="chat",
+        to="chat",
     )
     assert result.error is not None
     assert result.error.message == "as text"
     wrapped = accumulate_stream(
-        [{"error": {"error": {"message": "inner", "code": {"http": 500}}}}], format="chat"
+        [{"error": {"error": {"message": "inner", "code": {"http": 500}}}}], to="chat"
     )
     assert wrapped.error is not None
     # The wrapped error is read; a code that is an object has no text form (raw keeps it).
@@ -561,7 +561,7 @@ def test_reasoning_details_and_pieces_without_index() -> None:
             _chunk({"function_call": {"name": "legacy"}}),
             _chunk({"tool_calls": [{"function": {"name": "first", "arguments": "{}"}}]}, "stop"),
         ],
-        format="chat",
+        to="chat",
     )
     reply = result.completion.to_dict()["choices"][0]["message"]
     assert reply["reasoning_details"] == [
@@ -602,7 +602,7 @@ def test_unknown_delta_and_choice_fields() -> None:
                 ],
             },
         ],
-        format="chat",
+        to="chat",
     )
     choice = result.completion.to_dict()["choices"][0]
     assert choice["message"]["annotations"] == [cite, cite]
@@ -623,7 +623,7 @@ def test_unknown_fields_of_a_tool_call_function_are_kept() -> None:
             _chunk({"tool_calls": [{"index": 0, "function": {"arguments": "{}", "tag": "a"}}]}),
             _chunk({"tool_calls": [{"index": 0, "function": {"tag": "b"}}]}, "tool_calls"),
         ],
-        format="chat",
+        to="chat",
     )
     function = result.completion.to_dict()["choices"][0]["message"]["tool_calls"][0]["function"]
     # Text fields arrive in pieces like the arguments do; other values, the latest wins.
@@ -657,9 +657,9 @@ def test_snapshot_of_a_call_without_a_name() -> None:
 def test_other_models_are_not_chunks() -> None:
     from wireshift.responses import Response
 
-    result = accumulate_stream([Response(id="r"), _chunk({"content": "ok"}, "stop")], format="chat")
+    result = accumulate_stream([Response(id="r"), _chunk({"content": "ok"}, "stop")], to="chat")
     assert result.text == "ok"
     assert result.unknown_events == [{"id": "r", "object": "response"}]
     # A chat chunk model tells the format by itself.
-    chunk = wireshift.ChatCompletionChunk.parse(_chunk({"content": "ok"}, "stop"))
+    chunk = wireshift.chat.ChatCompletionChunk.parse(_chunk({"content": "ok"}, "stop"))
     assert accumulate_stream([chunk]).format == "chat"

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import wireshift
+import wireshift.responses
 from chunking import splits
 from payload_paths import paths, strings, without
 from wireshift import UpstreamError
@@ -52,7 +52,7 @@ def read(name: str) -> bytes:
 
 
 def run(name: str, **kwargs: Any) -> AccumulatedResponse:
-    result = accumulate_stream(read(name), format="responses", **kwargs)
+    result = accumulate_stream(read(name), to="responses", **kwargs)
     assert isinstance(result, AccumulatedResponse)
     return result
 
@@ -89,7 +89,7 @@ def test_every_split_gives_the_same_result(path: Path) -> None:
     data = path.read_bytes()
     whole = fingerprint(run(path.name))
     for chunks in splits(data):
-        assert fingerprint(accumulate_stream(chunks, format="responses")) == whole, len(chunks)
+        assert fingerprint(accumulate_stream(chunks, to="responses")) == whole, len(chunks)
     # Text chunks and detection of the format give the same, too.
     text = data.decode()
     assert fingerprint(accumulate_stream([text[:50], text[50:]])) == whole
@@ -312,7 +312,7 @@ def test_truncated_stream_keeps_everything_and_raises_only_when_strict() -> None
     assert result.text == "Once upon" + " a time"
     assert codes(result) == ["item_not_done", "stream_truncated"]
     with pytest.raises(StreamTruncatedError) as caught:
-        run("responses_truncated.sse", strict=True)
+        run("responses_truncated.sse", raise_on_failure=True)
     assert isinstance(caught.value, wireshift.WireshiftError)
     partial = caught.value.result
     assert isinstance(partial, AccumulatedResponse)
@@ -321,12 +321,12 @@ def test_truncated_stream_keeps_everything_and_raises_only_when_strict() -> None
 
 def test_strict_raises_the_upstream_error() -> None:
     with pytest.raises(UpstreamError) as caught:
-        run("responses_failed_top_level_error.sse", strict=True)
+        run("responses_failed_top_level_error.sse", raise_on_failure=True)
     assert caught.value.code == "upstream_overloaded"
     assert str(caught.value) == "upstream_overloaded: The upstream provider is overloaded"
     assert isinstance(caught.value.result, AccumulatedResponse)
     # A whole, successful stream does not raise.
-    assert run("responses_text.sse", strict=True).text == "Hello, world!"
+    assert run("responses_text.sse", raise_on_failure=True).text == "Hello, world!"
 
 
 def test_no_created_and_deltas_before_their_item() -> None:
@@ -375,7 +375,7 @@ def test_every_kind_of_input_gives_the_same_result() -> None:
     expected = fingerprint(run("responses_all_events.sse"))
     events = _events("responses_all_events.sse")
     dicts = [json.loads(event.data) for event in events]
-    models = [wireshift.parse_response_event(event.data) for event in events]
+    models = [wireshift.responses.parse_response_event(event.data) for event in events]
     httpx_sse = pytest.importorskip("httpx_sse")
     foreign = [httpx_sse.ServerSentEvent(event=e.event, data=e.data) for e in events]
     for feed in (events, dicts, models, foreign):
@@ -454,10 +454,12 @@ def test_format_is_detected() -> None:
     empty = accumulate_stream([])
     assert isinstance(empty, AccumulatedResponse)
     assert (empty.truncated, empty.response.output) == (True, [])
-    with pytest.raises(ValueError, match="format must be"):
-        StreamAccumulator(format="xml")  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="not int"):
+    with pytest.raises(ValueError, match="to must be 'chat' or 'responses'") as bad_format:
+        StreamAccumulator(to="xml")  # type: ignore[arg-type]
+    assert isinstance(bad_format.value, wireshift.InvalidArgumentError)
+    with pytest.raises(TypeError, match="not int") as bad_event:
         accumulate_stream([1])
+    assert isinstance(bad_event.value, wireshift.ArgumentTypeError)
 
 
 def test_unreadable_and_untyped_payloads_are_kept() -> None:
@@ -467,7 +469,7 @@ def test_unreadable_and_untyped_payloads_are_kept() -> None:
         b'data: {"item_id": "x", "delta": "no type"}\n\n'
         b'data: {"error": {"code": "boom", "message": "no type either"}}\n\n'
     )
-    result = accumulate_stream(stream, format="responses")
+    result = accumulate_stream(stream, to="responses")
     assert result.unknown_events == [
         {"data": "not json"},
         {"data": '["a list"]'},
@@ -605,7 +607,7 @@ def test_generated_streams_never_raise_and_never_lose_a_delta(
     feed: list[Any] = events
     if as_sse:
         feed = [wireshift.encode_sse(event) for event in events]
-    result = accumulate_stream(feed, format="responses")
+    result = accumulate_stream(feed, to="responses")
     held = strings(result.response.to_dict()) + strings(result.unknown_events)
     for delta in received:
         assert any(delta in text for text in held), delta
@@ -665,7 +667,7 @@ def _msg(text: str, **more: Any) -> dict[str, Any]:
 
 
 def _acc(events: list[Any], **kwargs: Any) -> AccumulatedResponse:
-    result = accumulate_stream(events, format="responses", **kwargs)
+    result = accumulate_stream(events, to="responses", **kwargs)
     assert isinstance(result, AccumulatedResponse)
     return result
 
@@ -1103,7 +1105,8 @@ def test_a_replaced_field_is_noted_with_its_old_value() -> None:
 def test_fold_gives_up_at_the_root() -> None:
     from typing import Literal
 
-    from wireshift import FieldProblem, PayloadError, WireModel
+    from wireshift import FieldProblem, PayloadError
+    from wireshift._model import WireModel
     from wireshift._wire._fold import fold
 
     class Strict(WireModel):

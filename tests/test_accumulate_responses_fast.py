@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from accumulate_outcome import assert_same_both_ways
 from wireshift._wire import _response_events
@@ -200,6 +199,6 @@ def test_shapes_read_most_events_of_a_long_stream() -> None:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_response_events, "_parse_known", counting)
-        result = accumulate_stream(_sse(events), format="responses")
+        result = accumulate_stream(_sse(events), to="responses")
     assert calls < 20  # the created and added events, a learnt delta or two, completed
     assert result.text == "".join(f"w{seq} " for seq in range(1, 500))

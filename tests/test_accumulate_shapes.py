@@ -12,8 +12,7 @@ from typing import Any
 
 import pydantic_core
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from wireshift.accumulate._shapes import Hole, learn_shape
 

@@ -65,7 +65,7 @@ def test_recent_repeats_are_dropped_across_a_long_stream() -> None:
         events.append(_delta(seq, f"{seq},"))
         if seq % 1000 == 0:
             events.append(_delta(seq - 10, f"{seq - 10},"))  # a proxy re-sending a recent event
-    result = accumulate_stream(_stream(events), format="responses")
+    result = accumulate_stream(_stream(events), to="responses")
     assert result.text == "".join(f"{seq}," for seq in range(1, count))
     codes = {note.code for note in result.notes}
     assert "duplicate_event" in codes
@@ -226,7 +226,7 @@ def test_the_sequence_window_tells_repeats_reuse_disorder_and_gaps() -> None:
 def test_an_event_too_far_behind_to_check_is_kept_with_a_note() -> None:
     events: list[dict[str, object]] = [_delta(seq, f"{seq},") for seq in range(DEDUPE_WINDOW + 5)]
     events.append(_delta(1, "1,"))  # a repeat of an event long past the window
-    result = accumulate_stream(_stream(events), format="responses")
+    result = accumulate_stream(_stream(events), to="responses")
     codes = [note.code for note in result.notes]
     assert "sequence_unchecked" in codes
     assert "duplicate_event" not in codes

@@ -21,8 +21,8 @@ from spec_tools import (
     resolve,
     schemas,
 )
-from wireshift import PayloadError, WireModel
-from wireshift._model import union_members
+from wireshift import PayloadError
+from wireshift._model import WireModel, union_members
 from wireshift.chat._completion import (
     ChatCompletion,
     ChatCompletionChunk,

@@ -10,8 +10,8 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 
 import spec_tools
-from wireshift import InvalidJSONError, JSONInput, PayloadError, WireModel
-from wireshift._model import union_members
+from wireshift import InvalidJSONError, PayloadError
+from wireshift._model import JSONInput, WireModel, union_members
 from wireshift.responses import _events as events
 from wireshift.responses._events import (
     KNOWN_RESPONSE_EVENT_TYPES,

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, get_args
 import pytest
 
 import spec_tools as st
-from wireshift import InvalidJSONError, PayloadError, WireModel
-from wireshift._model import union_members
+from wireshift import InvalidJSONError, PayloadError
+from wireshift._model import WireModel, union_members
 from wireshift.responses import (
     AdditionalTools,
     Annotation,

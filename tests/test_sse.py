@@ -21,8 +21,7 @@ import httpx
 import httpx_sse
 import pytest
 from httpx_sse import _decoders as httpx_sse_decoders
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from pydantic import BaseModel, ConfigDict, Field
 
 import wireshift

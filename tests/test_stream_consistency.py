@@ -33,8 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from stream_meaning import Meaning, meaning, raised
 from wireshift import UpstreamError
@@ -95,7 +94,7 @@ def _translated(pieces: list[bytes], dst: Format) -> tuple[Meaning, bool]:
             break
         out.append(chunk)
     if failure is None:
-        return meaning(accumulate_stream(out, format=dst)), False
+        return meaning(accumulate_stream(out, to=dst)), False
     assert not out, f"translate_stream raised after {len(out)} outputs: {failure!r}"
     assert dst == "chat", f"translate_stream to {dst} raised {failure!r}"
     return raised(failure), True
@@ -107,7 +106,7 @@ def _body(
     """``B``: the accumulated stream translated as a body (a gateway collapsing a stream for a
     client that asked for JSON); or the error it raised."""
     try:
-        return meaning(translate_response(accumulated, to=dst)), False
+        return meaning(translate_response(accumulated, to=dst).final), False
     except UpstreamError as error:
         failure = error
     assert dst == "chat", f"translate_response to {dst} raised {failure!r}"
@@ -115,7 +114,7 @@ def _body(
 
 
 def _run(pieces: list[bytes], src: Format, *, body: bool = True) -> Outcome:
-    accumulated = accumulate_stream(pieces, format=src)
+    accumulated = accumulate_stream(pieces, to=src)
     dst = _other(src)
     a, a_raised = _translated(pieces, dst)
     b, b_raised = _body(accumulated, dst) if body else (a, a_raised)

@@ -9,8 +9,7 @@ from typing import Any, Literal
 
 import openai.types.chat as openai_chat
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from wireshift import UpstreamError, WireshiftError
 from wireshift.accumulate import accumulate_stream
@@ -112,8 +111,9 @@ def test_arguments_sent_as_an_object_are_read_as_their_json() -> None:
         "function": {"name": "f", "arguments": {"a": 1}},
     }
     stream = _chunk({"role": "assistant", "tool_calls": [call]}) + _chunk({}, "tool_calls")
-    notes: list[Any] = []
-    events = list(translate_stream([stream], to="responses", notes=notes))
+    translated = translate_stream([stream], to="responses")
+    events: list[Any] = list(translated)
+    notes = translated.notes
     output = events[-1].response.output
     assert [json.loads(item.arguments) for item in output] == [{"a": 1}]
     assert "event_drift" in [note.code for note in notes]
@@ -142,9 +142,9 @@ def test_chat_drift_shapes_keep_their_meaning_both_ways() -> None:
         + json.dumps(message).encode()
         + b"\n\n"
     )
-    accumulated = accumulate_stream(stream, format="chat").completion.choices[0].message
+    accumulated = accumulate_stream(stream, to="chat").completion.choices[0].message
     assert (accumulated.content, accumulated.reasoning_content) == ("hi there", "think")
-    final = list(translate_stream([stream], to="responses", reasoning="text"))[-1]
+    final: Any = list(translate_stream([stream], to="responses", reasoning="text"))[-1]
     assert final.type == "response.completed"
     kinds = {item.type: item for item in final.response.output}
     assert kinds["message"].content[0].text == "hi there"
@@ -164,11 +164,12 @@ def test_an_empty_id_and_name_continue_the_call() -> None:
         + _chunk({"tool_calls": [more]})
         + _chunk({}, "tool_calls")
     )
-    calls = accumulate_stream(stream, format="chat").completion.choices[0].message.tool_calls
+    calls = accumulate_stream(stream, to="chat").completion.choices[0].message.tool_calls
     assert [c.to_dict() for c in calls or []] == [
         {"id": "call_1", "type": "function", "function": {"name": "f", "arguments": '{"a":1}'}}
     ]
-    output = list(translate_stream([stream], to="responses"))[-1].response.output
+    final: Any = list(translate_stream([stream], to="responses"))[-1]
+    output = final.response.output
     assert [(i.call_id, i.arguments) for i in output] == [("call_1", '{"a":1}')]
 
 
@@ -187,12 +188,13 @@ def test_a_whole_body_where_a_stream_was_asked_for() -> None:
         ],
     }
     data = json.dumps(body, indent=2).encode()
-    notes: list[Any] = []
-    final = list(translate_stream([data[:10], data[10:]], to="responses", notes=notes))[-1]
+    translated = translate_stream([data[:10], data[10:]], to="responses")
+    final: Any = list(translated)[-1]
+    notes = translated.notes
     assert final.type == "response.completed"
     assert final.response.output[0].content[0].text == "whole"
     assert "translate.stream.body_not_stream" in [n.code for n in notes]
-    result = accumulate_stream(data, format="chat")
+    result = accumulate_stream(data, to="chat")
     assert result.completion.choices[0].message.content == "whole"
     assert "body_not_stream" in [n.code for n in result.notes]
 
@@ -211,7 +213,7 @@ def test_openai_sdk_chunks_are_read() -> None:
         openai_chat.ChatCompletionChunk.model_validate(json.loads(raw.split(b"data: ", 1)[1]))
         for raw in (_chunk({"role": "assistant", "content": "hi"}), _chunk({}, "stop"))
     ]
-    final = list(translate_stream(chunks, to="responses"))[-1]
+    final: Any = list(translate_stream(chunks, to="responses"))[-1]
     assert final.response.output[0].content[0].text == "hi"
     assert accumulate_stream(chunks).text == "hi"
 
@@ -343,20 +345,20 @@ def test_translate_stream_never_raises_after_output(case: tuple[Path, int, bytes
 
 def test_an_accumulated_cut_stream_is_a_failed_body_without_its_call() -> None:
     text = _chunk({"role": "assistant", "content": "Let me check."})
-    result = accumulate_stream(text + CALL, format="chat")
+    result = accumulate_stream(text + CALL, to="chat")
     assert result.truncated
-    response = translate_response(result, to="responses")
+    response = translate_response(result, to="responses").response
     assert response.status == "failed"
     assert response.error is not None
     assert [item.type for item in response.output] == ["message"]  # the call is not there
     # The bare completion cannot say it was cut: its call reads as finished.
-    bare = translate_response(result.completion, to="responses")
+    bare = translate_response(result.completion, to="responses").response
     assert [item.type for item in bare.output] == ["message", "function_call"]
 
 
 def test_an_accumulated_failed_responses_stream_raises_to_chat() -> None:
     with pytest.raises(UpstreamError, match="stream was cut"):
-        translate_response(accumulate_stream(CREATED, format="responses"), to="chat")
+        translate_response(accumulate_stream(CREATED, to="responses"), to="chat")
 
 
 def test_finish_reason_error_fails_the_turn() -> None:
@@ -375,8 +377,7 @@ def test_a_drifted_body_is_folded_not_refused() -> None:
         "action": {"type": "exec", "command": ["ls"]},  # no `env`, which the spec requires
     }
     body = {"id": "resp_1", "object": "response", "status": "completed", "output": [item]}
-    notes: list[Any] = []
-    completion = translate_response(body, to="chat", notes=notes)
-    (call,) = completion.choices[0].message.tool_calls or []
+    translated = translate_response(body, to="chat")
+    (call,) = translated.completion.choices[0].message.tool_calls or []
     assert call.to_dict()["function"]["name"] == "local_shell"
-    assert "body_drift" in [note.code for note in notes]
+    assert "body_drift" in [note.code for note in translated.notes]

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import wireshift
-from wireshift import WireModel
+import wireshift.responses
+from wireshift._model import WireModel
 from wireshift.toolseq import (
     FixKind,
     ProblemKind,
@@ -782,9 +782,8 @@ def test_foreign_pydantic_models() -> None:
 
 
 def test_wireshift_item_models() -> None:
-    parse_item = getattr(wireshift, "parse_item", None)
-    if parse_item is None:
-        pytest.skip("wireshift.parse_item is not there yet")
+    from wireshift.responses import parse_item
+
     raw = [
         r_user("go"),
         fc("a", "fc_1"),
@@ -816,7 +815,8 @@ def test_mappings_that_are_not_dicts() -> None:
 
 def test_empty_history() -> None:
     assert validate_tool_sequence([]) == []
-    assert repair_tool_sequence([]) == RepairResult([], [])
+    empty = repair_tool_sequence([])
+    assert (empty.history, empty.fixes, empty.notes, empty.changed) == ([], [], [], False)
 
 
 @pytest.mark.parametrize(

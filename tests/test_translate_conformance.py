@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from spec_tools import FIXTURES, openai_spec, type_tags, union_member_names
-from wireshift import PROFILES, ChatCompletionRequest, ResponsesRequest
+from wireshift import PROFILES
 from wireshift._model import union_members
+from wireshift.chat import ChatCompletionRequest
+from wireshift.responses import ResponsesRequest
 from wireshift.responses._items import Item
 from wireshift.responses._tools import HostedToolChoice, Tool
 from wireshift.translate import translate_request

@@ -10,7 +10,8 @@ import re
 import sys
 from pathlib import Path
 
-from wireshift import CHAT_OPTIONAL_FIELDS, PROFILES, TOOL_CHOICE_FORMS, Profile
+from wireshift import PROFILES, Profile
+from wireshift._profiles import CHAT_OPTIONAL_FIELDS, TOOL_CHOICE_FORMS
 from wireshift.translate._fieldmaps import (
     CHAT_GATES,
     CHAT_TO_RESPONSES_COPY,

@@ -38,8 +38,9 @@ def _second_choice_text(raw: bytes) -> str:
 def test_chat_choices_after_the_first_are_noted_once() -> None:
     raw = _read("chat_n2.sse")
     assert _second_choice_text(raw)  # the stream has a second choice with text
-    notes: list[Note] = []
-    events = list(translate_stream([raw], to="responses", notes=notes))
+    translated = translate_stream([raw], to="responses")
+    events = list(translated)
+    notes = translated.notes
     assert _codes(notes) == [("choices[1]", "translate.stream.choice_dropped")]
     assert notes[0].action == "dropped"
     assert _second_choice_text(raw) not in json.dumps([e.to_dict() for e in events])
@@ -49,20 +50,36 @@ def test_chat_choices_after_the_first_are_noted_once() -> None:
 
 
 def test_chat_logprobs_are_noted() -> None:
-    notes: list[Note] = []
-    list(translate_stream([_read("chat_logprobs.sse")], to="responses", notes=notes))
+    translated = translate_stream([_read("chat_logprobs.sse")], to="responses")
+    assert translated.notes == []  # nothing read yet
+    list(translated)
+    notes = translated.notes
     assert _codes(notes) == [("choices[0].logprobs", "translate.stream.logprobs_dropped")]
 
 
 def test_a_stream_without_such_things_notes_nothing() -> None:
+    for raw, to in (("chat_tool_calls.sse", "responses"), ("responses_text.sse", "chat")):
+        translated = translate_stream([_read(raw)], to=to)  # type: ignore[call-overload]
+        assert list(translated)
+        assert translated.notes == []
+        assert translated.error is None
+
+
+def test_notes_given_as_a_list_still_fill_it_with_a_warning() -> None:
     notes: list[Note] = []
-    list(translate_stream([_read("chat_tool_calls.sse")], to="responses", notes=notes))
-    list(translate_stream([_read("responses_text.sse")], to="chat", notes=notes))
-    assert notes == []
+    with pytest.warns(DeprecationWarning, match="notes= is deprecated"):
+        list(translate_stream([_read("chat_logprobs.sse")], to="responses", notes=notes))
+    assert _codes(notes) == [("choices[0].logprobs", "translate.stream.logprobs_dropped")]
+    body = accumulate_stream(_read("chat_logprobs.sse"), to="chat").completion
+    body_notes: list[Note] = []
+    with pytest.warns(DeprecationWarning, match="notes= is deprecated"):
+        translate_response(body, to="responses", notes=body_notes)
+    assert body_notes
+    assert all(isinstance(note, Note) for note in body_notes)
 
 
 def _responses_items(raw: bytes) -> list[dict[str, Any]]:
-    result = accumulate_stream(raw, format="responses")
+    result = accumulate_stream(raw, to="responses")
     return [item.to_dict() for item in result.response.output]
 
 
@@ -72,9 +89,10 @@ def test_responses_items_and_annotations_without_a_chat_form_are_noted() -> None
     kinds = {item["type"] for item in items}
     dropped = kinds - {"message", "reasoning", "function_call", "custom_tool_call"}
     assert dropped  # the stream has items of other types
-    notes: list[Note] = []
-    for _ in translate_stream([raw], to="chat", notes=notes):
+    translated = translate_stream([raw], to="chat")
+    for _ in translated:
         pass
+    notes = translated.notes
     noted = {note.detail["item_type"] for note in notes if "item_type" in note.detail}
     assert noted == dropped - {"local_shell_call", "shell_call", "apply_patch_call"}
     annotated = [
@@ -88,11 +106,11 @@ def test_responses_items_and_annotations_without_a_chat_form_are_noted() -> None
 
 def test_the_body_translation_notes_the_same_items() -> None:
     raw = _read("responses_all_events.sse")
-    response = accumulate_stream(raw, format="responses").response
-    stream_notes: list[Note] = []
-    list(translate_stream([raw], to="chat", notes=stream_notes))
-    body_notes: list[Note] = []
-    translate_response(response, to="chat", notes=body_notes)
+    response = accumulate_stream(raw, to="responses").response
+    stream = translate_stream([raw], to="chat")
+    list(stream)
+    stream_notes = stream.notes
+    body_notes = translate_response(response, to="chat").notes
     item_types = sorted(n.detail["item_type"] for n in body_notes if "item_type" in n.detail)
     assert item_types == sorted(
         n.detail["item_type"] for n in stream_notes if "item_type" in n.detail
@@ -129,9 +147,9 @@ def test_a_completion_with_two_choices_annotations_and_audio() -> None:
             },
         ],
     }
-    notes: list[Note] = []
-    response = translate_response(completion, to="responses", notes=notes)
-    assert "second" not in json.dumps(response.to_dict())
+    translated = translate_response(completion, to="responses")
+    notes = translated.notes
+    assert "second" not in json.dumps(translated.data)
     assert sorted(_codes(notes)) == [
         ("choices[0].message.annotations", "translate.response.annotations_dropped"),
         ("choices[0].message.audio", "translate.response.audio_dropped"),
@@ -149,10 +167,9 @@ def _arguments(text: str) -> Any:
 def test_hosted_calls_go_back_to_chat_alike_from_a_stream_and_a_body() -> None:
     raw, names = hosted_stream()
     responses = b"".join(translate_stream([raw], to="responses", encode=True, tool_names=names))
-    notes: list[Note] = []
-    chunks = [
-        c.to_dict() for c in translate_stream([responses], to="chat", tool_names=names, notes=notes)
-    ]
+    translated = translate_stream([responses], to="chat", tool_names=names)
+    chunks = [c.to_dict() for c in translated]
+    notes = translated.notes
     streamed: dict[int, dict[str, Any]] = {}
     for chunk in chunks:
         for choice in chunk["choices"]:
@@ -161,8 +178,8 @@ def test_hosted_calls_go_back_to_chat_alike_from_a_stream_and_a_body() -> None:
                 held.setdefault("id", call.get("id"))
                 held.setdefault("name", (call.get("function") or {}).get("name"))
                 held["arguments"] += (call.get("function") or {}).get("arguments") or ""
-    response = accumulate_stream(responses, format="responses").response
-    body = translate_response(response, to="chat", tool_names=names).to_dict()
+    response = accumulate_stream(responses, to="responses").response
+    body = translate_response(response, to="chat", tool_names=names).data
     from_body = [
         (c["id"], c["function"]["name"], _arguments(c["function"]["arguments"]))
         for c in body["choices"][0]["message"]["tool_calls"]
@@ -179,17 +196,17 @@ def test_hosted_calls_go_back_to_chat_alike_from_a_stream_and_a_body() -> None:
 
 def test_encrypted_reasoning_is_noted_and_strict_mode_lets_it_pass() -> None:
     raw = (DATA.parent / "codex_turn.sse").read_bytes()
-    response = accumulate_stream(raw, format="responses").response
+    response = accumulate_stream(raw, to="responses").response
     encrypted = [
         f"output[{n}].encrypted_content"
         for n, item in enumerate(response.output)
         if getattr(item, "encrypted_content", None)
     ]
     assert encrypted  # the captured turn carries encrypted reasoning
-    stream_notes: list[Note] = []
-    list(translate_stream([raw], to="chat", notes=stream_notes))
-    body_notes: list[Note] = []
-    translate_response(response, to="chat", notes=body_notes)
+    stream = translate_stream([raw], to="chat")
+    list(stream)
+    stream_notes = stream.notes
+    body_notes = translate_response(response, to="chat").notes
     for notes, code in (
         (stream_notes, "translate.stream.encrypted_reasoning_dropped"),
         (body_notes, "translate.response.encrypted_reasoning_dropped"),

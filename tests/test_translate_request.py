@@ -12,18 +12,11 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from wireshift import (
-    EFFORT_SCALE,
-    PROFILES,
-    ChatCompletionRequest,
-    InvalidJSONError,
-    PayloadError,
-    Profile,
-    ResponsesRequest,
-    ToolNameMap,
-    ToolOrigin,
-    get_profile,
-)
+from wireshift import PROFILES, InvalidJSONError, PayloadError, Profile, ToolNameMap, get_profile
+from wireshift._profiles import EFFORT_SCALE
+from wireshift._toolnames import ToolOrigin
+from wireshift.chat import ChatCompletionRequest
+from wireshift.responses import ResponsesRequest
 from wireshift.translate import (
     MissingContextError,
     TranslatedRequest,

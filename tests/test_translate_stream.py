@@ -17,7 +17,8 @@ import pytest
 
 from hosted_calls import HOSTED_CALLS, HOSTED_TOOLS, hosted_stream
 from spec_tools import openai_spec, openresponses_spec, schemas
-from wireshift import SSEEvent, ToolNameMap, ToolOrigin, iter_sse
+from wireshift import SSEEvent, ToolNameMap, iter_sse
+from wireshift._toolnames import ToolOrigin
 from wireshift.responses import Response
 from wireshift.translate._stream_api import atranslate_stream, translate_stream
 
@@ -314,10 +315,11 @@ def test_hosted_calls_round_trip_through_a_chat_history() -> None:
     from wireshift.translate import translate_request, translate_response
 
     raw, names = hosted_stream()
-    final = list(translate_stream([raw], to="responses", tool_names=names))[-1].response
+    last: Any = list(translate_stream([raw], to="responses", tool_names=names))[-1]
+    final = last.response
     # The non-streaming translation gives the same items.
-    completion = translate_response(final, to="chat", tool_names=names)
-    again = translate_response(completion, to="responses", tool_names=names)
+    completion = translate_response(final, to="chat", tool_names=names).completion
+    again = translate_response(completion, to="responses", tool_names=names).response
     assert isinstance(again, Response)
     strip = ("id", "status")
     assert [{k: v for k, v in i.to_dict().items() if k not in strip} for i in again.output] == [

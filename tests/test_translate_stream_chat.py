@@ -129,10 +129,11 @@ def test_bodies_both_ways() -> None:
         ],
         "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
     }
-    response = translate_response(completion, to="responses")
+    translated = translate_response(completion, to="responses")
+    response = translated.response
     assert isinstance(response, Response)
-    assert response.output_text == "ok"
-    back = translate_response(response.to_dict(), to="chat").to_dict()
+    assert (response.output_text, translated.text) == ("ok", "ok")
+    back = translate_response(response.to_dict(), to="chat").data
     message = back["choices"][0]["message"]
     assert (message["content"], message["reasoning_content"]) == ("ok", "hm")
     assert (

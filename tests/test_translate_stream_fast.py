@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from wireshift import ToolNameMap, ToolOrigin, encode_sse, get_profile
+from wireshift import ToolNameMap, encode_sse, get_profile
+from wireshift._toolnames import ToolOrigin
 from wireshift.translate import _fast, _stream_to_responses
 from wireshift.translate._stream_api import translate_stream
 from wireshift.translate._stream_to_chat import ResponsesToChatStream

@@ -33,6 +33,7 @@ from typing import Any
 import httpx
 
 import wireshift
+import wireshift.chat
 from wireshift.accumulate import aaccumulate_stream
 from wireshift.translate import atranslate_stream, translate_request, translate_response
 
@@ -68,7 +69,7 @@ def create_app(
 
     async def chat_completions(raw: bytes, send: Send) -> None:
         # --8<-- [start:request]
-        chat = wireshift.ChatCompletionRequest.parse(raw)
+        chat = wireshift.chat.ChatCompletionRequest.parse(raw)
         wants_stream = bool(chat.stream)
         include_usage = bool(chat.stream_options and chat.stream_options.include_usage)
         request = translate_request(chat, to="responses", profile=PROFILE, model=model)
@@ -85,15 +86,17 @@ def create_app(
                 return
             if not wants_stream:
                 # The backend streams even so (as application/json): collapse the stream.
-                result = await aaccumulate_stream(reply.aiter_bytes(), format="responses")
+                result = await aaccumulate_stream(reply.aiter_bytes(), to="responses")
                 try:  # a failed or cut stream raises its error, with its status
-                    completion = translate_response(
+                    translated = translate_response(
                         result, to="chat", tool_names=request.tool_names, profile=PROFILE
                     )
                 except wireshift.UpstreamError as failure:
                     await _json(send, failure.status, failure.to_body())
                     return
-                await _json(send, 200, completion.to_dict())
+                for note in translated.notes:
+                    log.debug("response note: %s", note)
+                await _json(send, 200, translated.data)
                 return
             chunks = atranslate_stream(
                 _events_until_cut(reply),

@@ -10,44 +10,13 @@ import io
 import zlib
 from collections.abc import Callable
 
-from ._errors import WireshiftError
+from ._errors import ArgumentTypeError, BodyTooLargeError, CorruptBodyError, UnknownEncodingError
 
-__all__ = [
-    "DEFAULT_MAX_BODY_BYTES",
-    "BodyDecodeError",
-    "BodyTooLargeError",
-    "CorruptBodyError",
-    "UnknownEncodingError",
-    "decode_body",
-]
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "decode_body"]
 
 DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
 """Decoded bodies larger than this are refused: a 45 KB Codex request is far below it,
 a decompression bomb is far above."""
-
-
-class BodyDecodeError(WireshiftError, ValueError):
-    """A body could not be decoded. ``encoding`` names the coding at fault."""
-
-    def __init__(self, message: str, *, encoding: str) -> None:
-        super().__init__(message)
-        self.encoding = encoding
-
-
-class UnknownEncodingError(BodyDecodeError):
-    """The ``Content-Encoding`` names a coding wireshift cannot undo (or whose extra is missing)."""
-
-
-class CorruptBodyError(BodyDecodeError):
-    """The bytes are not valid data of the coding the header names, or they stop early."""
-
-
-class BodyTooLargeError(BodyDecodeError):
-    """Decoding would exceed ``max_bytes``."""
-
-    def __init__(self, message: str, *, encoding: str, max_bytes: int) -> None:
-        super().__init__(message, encoding=encoding)
-        self.max_bytes = max_bytes
 
 
 def decode_body(
@@ -64,8 +33,18 @@ def decode_body(
     3.14+, else the ``wireshift[zstd]`` extra).
 
     Raises :class:`UnknownEncodingError`, :class:`CorruptBodyError` or
-    :class:`BodyTooLargeError` (never a bare ``zlib.error``).
+    :class:`BodyTooLargeError` (never a bare ``zlib.error``); :class:`ArgumentTypeError` when
+    ``raw`` is not bytes.
     """
+    if not isinstance(raw, (bytes, bytearray, memoryview)):
+        raise ArgumentTypeError(
+            f"decode_body takes the body's bytes, not {type(raw).__name__}", argument="raw"
+        )
+    if content_encoding is not None and not isinstance(content_encoding, str):
+        raise ArgumentTypeError(
+            f"content_encoding is the header's text, not {type(content_encoding).__name__}",
+            argument="content_encoding",
+        )
     codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
     data = bytes(raw)
     for coding in reversed([c for c in codings if c and c != "identity"]):

@@ -86,26 +86,22 @@ def _cmd_translate(args: argparse.Namespace) -> int:
         for note in result.notes:
             _say(_note_line(note))
         return EXIT_OK
-    notes: list[Note] = []
     try:
-        translated = translate_response(
-            body, to=args.to, profile=args.profile, notes=notes, strict=args.strict
-        )
+        translated = translate_response(body, to=args.to, profile=args.profile, strict=args.strict)
     except TranslationError as exc:
         _say(f"rejected in strict mode: {exc}")
         return EXIT_FINDINGS
-    _emit(translated.to_dict(), sys.stdout)
-    for note in notes:
+    _emit(translated.data, sys.stdout)
+    for note in translated.notes:
         _say(_note_line(note))
     return EXIT_OK
 
 
 def _cmd_accumulate(args: argparse.Namespace) -> int:
-    from .accumulate import AccumulatedResponse, accumulate_stream
+    from .accumulate import accumulate_stream
 
-    result = accumulate_stream(_read(args.file), format=args.format)
-    final = result.response if isinstance(result, AccumulatedResponse) else result.completion
-    _emit(final.to_dict(), sys.stdout)
+    result = accumulate_stream(_read(args.file), to=args.format)
+    _emit(result.final.to_dict(), sys.stdout)
     for note in result.notes:
         _say(_note_line(note))
     if result.error is not None:

@@ -25,6 +25,9 @@ class Note:
     reason: str
     code: str = ""
     detail: Mapping[str, Any] = field(default_factory=dict)
+    lossy: bool = False
+    """Something the input said is not in the result (or is there in a form that says less).
+    A call with ``strict=True`` raises instead of returning a result with such a note."""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.action} ({self.reason})"

@@ -15,7 +15,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ._errors import WireshiftError
+from ._errors import ArgumentTypeError, UnknownProfileError
+from ._format import Format
 
 __all__ = [
     "CHAT_OPTIONAL_FIELDS",
@@ -23,7 +24,6 @@ __all__ = [
     "PROFILES",
     "TOOL_CHOICE_FORMS",
     "Profile",
-    "UnknownProfileError",
     "get_profile",
 ]
 
@@ -60,17 +60,13 @@ EFFORT_SCALE: tuple[str, ...] = ("none", "minimal", "low", "medium", "high", "xh
 """Every reasoning effort value, lowest first: the scale "nearest value" is measured on."""
 
 
-class UnknownProfileError(WireshiftError, KeyError):
-    """A profile name that is not built in."""
-
-
 @dataclass(frozen=True)
 class Profile:
     """One backend's capabilities. Every field is data a translator reads."""
 
     name: str
     description: str = ""
-    wire: Literal["chat", "responses"] = "chat"
+    wire: Format = "chat"
     """The format the backend speaks. ``translate_request(..., to=profile.wire)`` is the
     usual call; the fields of the other format keep their defaults."""
 
@@ -282,9 +278,14 @@ def get_profile(profile: str | Profile | None) -> Profile:
         return _OPENAI
     if isinstance(profile, Profile):
         return profile
+    if not isinstance(profile, str):
+        raise ArgumentTypeError(
+            f"profile is a name or a Profile, not {type(profile).__name__}", argument="profile"
+        )
     try:
         return PROFILES[profile]
     except KeyError:
         raise UnknownProfileError(
-            f"unknown profile {profile!r}; built in: {', '.join(sorted(PROFILES))}"
+            f"unknown profile {profile!r}; built in: {', '.join(sorted(PROFILES))}",
+            argument="profile",
         ) from None

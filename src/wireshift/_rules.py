@@ -20,7 +20,7 @@ from .chat._completion import (
 from .responses._response import InputTokensDetails, OutputTokensDetails, ResponseUsage
 
 if TYPE_CHECKING:
-    from ._upstream import UpstreamError
+    from ._errors import UpstreamError
 
 __all__ = [
     "CUSTOM_INPUT_CLOSE",

@@ -18,9 +18,8 @@ from typing import Any, cast
 
 from pydantic import BaseModel
 
-from .._errors import PayloadError
+from .._errors import PayloadError, UpstreamError
 from .._model import WireModel
-from .._upstream import UpstreamError
 from ..chat._completion import ChatCompletionChunk
 from ._fold import describe, fold
 from ._input import Payload, payload_dict

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from pydantic import BaseModel
 
+from .._errors import ArgumentTypeError
+from .._format import Format
 from .._model import WireModel
 from .._sse import DONE_MAX_LENGTH, SSEComment, SSEDecoder, SSEEvent, is_done_marker
 
@@ -23,12 +25,10 @@ __all__ = [
     "DoneMarker",
     "EventReader",
     "Payload",
-    "StreamFormat",
     "detect_format",
     "payload_dict",
 ]
 
-StreamFormat = Literal["responses", "chat"]
 """The two stream formats: Responses API events, or Chat Completions chunks."""
 
 Payload = str | Mapping[str, Any] | WireModel
@@ -98,9 +98,10 @@ class EventReader:
             event = getattr(item, "event", None)
             name = event if isinstance(event, str) and event else "message"
             return self._decoded([SSEEvent(data=data, event=name)])
-        raise TypeError(
-            "accumulate takes SSE chunks (bytes or str), SSE events, mappings or pydantic "
-            f"models, not {type(item).__name__}"
+        raise ArgumentTypeError(
+            "a stream holds SSE chunks (bytes or str), SSE events, mappings or pydantic "
+            f"models, not {type(item).__name__}",
+            argument="events",
         )
 
     def _hold(self, item: bytes | bytearray | memoryview | str) -> None:
@@ -191,7 +192,7 @@ def _without_lone_surrogates(value: Any) -> Any:
     return value
 
 
-def detect_format(name: str | None, payload: Payload) -> tuple[StreamFormat | None, Payload]:
+def detect_format(name: str | None, payload: Payload) -> tuple[Format | None, Payload]:
     """Which format a payload belongs to, if it says; and the payload, parsed from JSON text
     when it had to be read (so it is not parsed twice)."""
     if name is not None and name.startswith("response."):

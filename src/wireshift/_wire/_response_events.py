@@ -16,16 +16,15 @@ from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
-from .._errors import PayloadError
+from .._errors import PayloadError, UpstreamError
 from .._model import WireModel
-from .._upstream import UpstreamError
 from ..responses._events import (
     ResponseStreamEvent,
     UnknownResponseEvent,
+    _parser as _EVENTS,
     _StreamEvent,
     parse_response_event,
 )
-from ..responses._events import _parser as _EVENTS
 from ._chat_chunks import Foreign, Unreadable, raw_or_unread
 from ._fold import describe, fold
 from ._input import Payload

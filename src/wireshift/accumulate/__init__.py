@@ -6,19 +6,19 @@ repaired or not understood, the upstream's real error, and whether the stream wa
 accumulators behind it take events one at a time.
 """
 
-from .._wire._input import StreamFormat
-from . import _api, _chat, _errors, _responses, _result
+from .._errors import StreamTruncatedError
+from .._format import Format as StreamFormat
+from . import _api, _chat, _responses, _result
 from ._api import *  # noqa: F403
 from ._chat import *  # noqa: F403
-from ._errors import *  # noqa: F403
 from ._responses import *  # noqa: F403
 from ._result import *  # noqa: F403
 
 __all__ = [
     "StreamFormat",
+    "StreamTruncatedError",
     *_api.__all__,
     *_chat.__all__,
-    *_errors.__all__,
     *_responses.__all__,
     *_result.__all__,
 ]

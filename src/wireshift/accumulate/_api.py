@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import AsyncIterable, Iterable, Mapping
 from typing import Any, Literal, overload
 
-from .._wire._input import DONE, DoneMarker, EventReader, Payload, StreamFormat, detect_format
+from .._errors import ArgumentTypeError
+from .._format import Format, check_format
+from .._wire._input import DONE, DoneMarker, EventReader, Payload, detect_format
 from ..chat import ChatCompletion
 from ..responses import Response
 from ._chat import ChatAccumulator
+from ._feeding import failure_switch
 from ._responses import ResponsesAccumulator
 from ._result import AccumulatedChatCompletion, AccumulatedResponse
 
@@ -18,7 +22,7 @@ _RAW = (bytes, bytearray, memoryview, str)
 
 
 class StreamAccumulator:
-    """Accumulates a stream of either format, told by ``format`` or found from its events.
+    """Accumulates a stream of either format, told by ``to`` or found from its events.
 
     Until an event says which format the stream is (a Responses event has a string ``type``;
     a chat chunk has ``choices`` or ``object: "chat.completion.chunk"``), events are held;
@@ -27,31 +31,39 @@ class StreamAccumulator:
     ``{"error": ...}``), else as Responses.
     """
 
-    def __init__(self, *, format: StreamFormat | None = None, strict: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        to: Format | None = None,
+        strict: bool = False,
+        raise_on_failure: bool | None = None,
+        format: Format | None = None,
+    ) -> None:
+        to = _target(to, format)
         self.strict = strict
+        self.raise_on_failure = failure_switch(strict, raise_on_failure)
         self._reader = EventReader()
         self._held: list[tuple[str | None, Payload | DoneMarker]] = []
         self._inner: ResponsesAccumulator | ChatAccumulator | None = None
         # Set while the reader's last, unterminated event is read (a half event is a cut).
         self._closing = False
-        if format is not None:
-            self._start(format)
+        if to is not None:
+            self._start(to)
 
     @property
-    def format(self) -> StreamFormat | None:
+    def format(self) -> Format | None:
         """The stream's format, once known."""
         if self._inner is None:
             return None
         return "chat" if isinstance(self._inner, ChatAccumulator) else "responses"
 
-    def _start(self, format: StreamFormat) -> ResponsesAccumulator | ChatAccumulator:
+    def _start(self, format: Format) -> ResponsesAccumulator | ChatAccumulator:
+        switches = {"strict": self.strict, "raise_on_failure": self.raise_on_failure}
         inner: ResponsesAccumulator | ChatAccumulator
         if format == "responses":
-            inner = ResponsesAccumulator(strict=self.strict)
-        elif format == "chat":
-            inner = ChatAccumulator(strict=self.strict)
+            inner = ResponsesAccumulator(**switches)
         else:
-            raise ValueError(f"format must be 'responses', 'chat' or None, not {format!r}")
+            inner = ChatAccumulator(**switches)
         self._inner = inner
         inner._readers.append(self._reader)
         inner._at_eof = self._closing
@@ -129,36 +141,84 @@ def _untyped(payload: Payload) -> bool:
     return not isinstance(kind, str)
 
 
+def _target(to: Format | None, format: Format | None) -> Format | None:
+    """``to``, or the ``format=`` it replaced (kept one release, with a warning)."""
+    if format is not None:
+        warnings.warn(
+            "format= is now to= (the format of the result, as in every wireshift entry point)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        if to is None:
+            to = format
+    return None if to is None else check_format(to)
+
+
+Stream = Iterable[Any] | bytes | str
+AsyncStream = AsyncIterable[Any] | Iterable[Any] | bytes | str
+
+
+def _events(events: object) -> None:
+    if not isinstance(events, (Iterable, AsyncIterable)):
+        raise ArgumentTypeError(
+            "events is a stream: bytes, text, or an iterable of chunks, events or payloads; "
+            f"not {type(events).__name__}",
+            argument="events",
+        )
+
+
 @overload
 def accumulate_stream(
-    events: Iterable[Any] | bytes | str, *, format: Literal["responses"], strict: bool = False
+    events: Stream,
+    *,
+    to: Literal["responses"],
+    strict: bool = ...,
+    raise_on_failure: bool | None = ...,
 ) -> AccumulatedResponse: ...
 @overload
 def accumulate_stream(
-    events: Iterable[Any] | bytes | str, *, format: Literal["chat"], strict: bool = False
+    events: Stream,
+    *,
+    to: Literal["chat"],
+    strict: bool = ...,
+    raise_on_failure: bool | None = ...,
 ) -> AccumulatedChatCompletion: ...
 @overload
 def accumulate_stream(
-    events: Iterable[Any] | bytes | str, *, format: None = None, strict: bool = False
+    events: Stream,
+    *,
+    to: None = ...,
+    strict: bool = ...,
+    raise_on_failure: bool | None = ...,
+    format: Format | None = ...,
 ) -> AccumulatedResponse | AccumulatedChatCompletion: ...
 def accumulate_stream(
-    events: Iterable[Any] | bytes | str,
+    events: Stream,
     *,
-    format: StreamFormat | None = None,
+    to: Format | None = None,
     strict: bool = False,
+    raise_on_failure: bool | None = None,
+    format: Format | None = None,
 ) -> AccumulatedResponse | AccumulatedChatCompletion:
     """Accumulate a whole stream into its final ``Response`` or ``ChatCompletion``.
 
     ``events`` is an iterable of raw SSE chunks (bytes or text, split anywhere: an open
     binary file, ``response.iter_bytes()``), SSE events (wireshift's or ``httpx_sse``'s),
     payload mappings or models, in any mix; or one bytes or text object holding the whole
-    stream. ``format`` is ``"responses"``, ``"chat"``, or ``None`` to find it from the events.
+    stream. ``to`` is the stream's format, ``"responses"`` or ``"chat"`` (the result's type
+    follows it), or ``None`` to find it from the events: then narrow the result on
+    ``result.format``.
 
-    Never raises on what the stream holds unless ``strict=True``: then a stream that reported
-    an error raises :class:`UpstreamError` and one cut before its terminal event raises
-    :class:`StreamTruncatedError`, each carrying the result as ``.result``.
+    Never raises on what the stream holds unless asked: ``raise_on_failure=True`` raises
+    :class:`UpstreamError` for a stream that reported an error and
+    :class:`StreamTruncatedError` for one cut before its terminal event, each carrying the
+    result as ``.result``; ``strict=True`` raises :class:`PayloadError` when an event could not
+    be read into the result (it would otherwise be kept in ``unknown_events``).
     """
-    accumulator = StreamAccumulator(format=format, strict=strict)
+    _events(events)
+    accumulator = StreamAccumulator(
+        to=_target(to, format), strict=strict, raise_on_failure=raise_on_failure
+    )
     if isinstance(events, _RAW):
         accumulator.feed(events)
     else:
@@ -169,36 +229,44 @@ def accumulate_stream(
 
 @overload
 async def aaccumulate_stream(
-    events: AsyncIterable[Any] | Iterable[Any] | bytes | str,
+    events: AsyncStream,
     *,
-    format: Literal["responses"],
-    strict: bool = False,
+    to: Literal["responses"],
+    strict: bool = ...,
+    raise_on_failure: bool | None = ...,
 ) -> AccumulatedResponse: ...
 @overload
 async def aaccumulate_stream(
-    events: AsyncIterable[Any] | Iterable[Any] | bytes | str,
+    events: AsyncStream,
     *,
-    format: Literal["chat"],
-    strict: bool = False,
+    to: Literal["chat"],
+    strict: bool = ...,
+    raise_on_failure: bool | None = ...,
 ) -> AccumulatedChatCompletion: ...
 @overload
 async def aaccumulate_stream(
-    events: AsyncIterable[Any] | Iterable[Any] | bytes | str,
+    events: AsyncStream,
     *,
-    format: None = None,
-    strict: bool = False,
+    to: None = ...,
+    strict: bool = ...,
+    raise_on_failure: bool | None = ...,
+    format: Format | None = ...,
 ) -> AccumulatedResponse | AccumulatedChatCompletion: ...
 async def aaccumulate_stream(
-    events: AsyncIterable[Any] | Iterable[Any] | bytes | str,
+    events: AsyncStream,
     *,
-    format: StreamFormat | None = None,
+    to: Format | None = None,
     strict: bool = False,
+    raise_on_failure: bool | None = None,
+    format: Format | None = None,
 ) -> AccumulatedResponse | AccumulatedChatCompletion:
     """:func:`accumulate_stream` for an async iterable (``response.aiter_bytes()``,
     ``aiter_sse``...); a sync iterable is taken too."""
+    _events(events)
+    to = _target(to, format)
     if not isinstance(events, AsyncIterable):
-        return accumulate_stream(events, format=format, strict=strict)
-    accumulator = StreamAccumulator(format=format, strict=strict)
+        return accumulate_stream(events, to=to, strict=strict, raise_on_failure=raise_on_failure)
+    accumulator = StreamAccumulator(to=to, strict=strict, raise_on_failure=raise_on_failure)
     async for item in events:
         accumulator.feed(item)
     return accumulator.finish()

@@ -16,8 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
-from .._errors import PayloadError
-from .._upstream import UpstreamError
+from .._errors import PayloadError, UpstreamError
 from .._wire._chat_chunks import Foreign, Unreadable, read_chat_payload
 from .._wire._fold import describe, fold
 from .._wire._input import Payload
@@ -29,7 +28,7 @@ from ..chat import (
     ChatTokenLogprob,
     ChunkChoice,
 )
-from ._feeding import PayloadFeeder
+from ._feeding import PayloadFeeder, checked
 from ._result import AccumulatedChatCompletion
 from ._shapes import Hole, PayloadShape, learn_shape
 
@@ -136,8 +135,8 @@ class ChatAccumulator(PayloadFeeder):
     # Whether JSON text may take the fast reading (tests compare both ways).
     _fast: ClassVar[bool] = True
 
-    def __init__(self, *, strict: bool = False) -> None:
-        super().__init__(strict=strict)
+    def __init__(self, *, strict: bool = False, raise_on_failure: bool | None = None) -> None:
+        super().__init__(strict=strict, raise_on_failure=raise_on_failure)
         self._meta: dict[str, Any] = {}
         self._named = False
         self._extra: dict[str, Any] = {}
@@ -449,9 +448,7 @@ class ChatAccumulator(PayloadFeeder):
             truncated=truncated,
             unknown_events=list(self._unknown),
         )
-        if self.strict:
-            result.raise_for_error()
-        return result
+        return checked(result, strict=self.strict, raise_on_failure=self.raise_on_failure)
 
     def _build(self, log: NoteLog | None, *, settle: bool = False) -> ChatCompletion:
         body: dict[str, Any] = dict(self._extra)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+import warnings
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from .._errors import PayloadError
 from .._wire._input import DoneMarker, Event, EventReader, Payload
 from .._wire._notelog import NoteLog
+
+if TYPE_CHECKING:
+    from ._result import AccumulatedStream
+
+Result = TypeVar("Result", bound="AccumulatedStream")
 
 __all__ = ["PayloadFeeder"]
 
@@ -14,8 +21,9 @@ class PayloadFeeder:
     """Routes whatever is fed (raw SSE, SSE events, mappings, models) to :meth:`feed_payload`,
     remembering a ``[DONE]`` marker; subclasses handle the payloads."""
 
-    def __init__(self, *, strict: bool = False) -> None:
+    def __init__(self, *, strict: bool = False, raise_on_failure: bool | None = None) -> None:
         self.strict = strict
+        self.raise_on_failure = failure_switch(strict, raise_on_failure)
         self._reader = EventReader()
         self._log = NoteLog()
         self._count = 0
@@ -71,3 +79,37 @@ class PayloadFeeder:
 
     def feed_payload(self, name: str | None, payload: Payload) -> None:  # pragma: no cover
         raise NotImplementedError
+
+
+def failure_switch(strict: bool, raise_on_failure: bool | None) -> bool:
+    """``raise_on_failure`` as given; unset, it follows ``strict`` for one release, which used
+    to mean "raise on upstream failure" here."""
+    if raise_on_failure is not None:
+        return raise_on_failure
+    if strict:
+        warnings.warn(
+            "strict=True in accumulation now means 'raise instead of leaving an event out of "
+            "the result'; upstream failures have their own switch. It still implies "
+            "raise_on_failure=True in this release: pass raise_on_failure=True (or False) to "
+            "choose",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+        return True
+    return False
+
+
+def checked(result: Result, *, strict: bool, raise_on_failure: bool) -> Result:
+    """``result``, or the error the two switches ask for."""
+    if raise_on_failure:
+        result.raise_for_error()
+    if strict and result.unknown_events:
+        kept = next((note for note in result.notes if note.action == "kept"), None)
+        where = kept.path if kept else "events"
+        count = len(result.unknown_events)
+        raise PayloadError(
+            f"{where}: {count} event(s) not read into the result (strict mode)",
+            model="stream event",
+            note=kept,
+        )
+    return result

@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._errors import PayloadError
-from .._upstream import UpstreamError
+from .._errors import PayloadError, UpstreamError
 from .._wire._chat_chunks import Foreign, Unreadable
 from .._wire._fold import describe, fold
 from .._wire._input import Payload
@@ -92,7 +91,7 @@ from ..responses import (
     UnknownResponseEvent,
     parse_item,
 )
-from ._feeding import PayloadFeeder
+from ._feeding import PayloadFeeder, checked
 from ._items import ItemState, has_status, item_body
 from ._output import merge_output
 from ._result import AccumulatedResponse
@@ -181,8 +180,8 @@ class ResponsesAccumulator(PayloadFeeder):
     an error and :class:`StreamTruncatedError` for one cut before its terminal event.
     """
 
-    def __init__(self, *, strict: bool = False) -> None:
-        super().__init__(strict=strict)
+    def __init__(self, *, strict: bool = False, raise_on_failure: bool | None = None) -> None:
+        super().__init__(strict=strict, raise_on_failure=raise_on_failure)
         self._base: dict[str, Any] = {}
         self._items: list[ItemState] = []
         self._slots: dict[int, ItemState] = {}
@@ -592,9 +591,7 @@ class ResponsesAccumulator(PayloadFeeder):
             audio=list(self._audio),
             audio_transcript=transcript,
         )
-        if self.strict:
-            result.raise_for_error()
-        return result
+        return checked(result, strict=self.strict, raise_on_failure=self.raise_on_failure)
 
     def _build(self, log: NoteLog | None) -> Response:
         """The response so far; with a log (when finishing), items never finished get a

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from .._upstream import UpstreamError
-from ._errors import StreamTruncatedError
+from .._errors import StreamTruncatedError, UpstreamError
 
 if TYPE_CHECKING:
     from .._model import WireModel

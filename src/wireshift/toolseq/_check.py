@@ -8,7 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ._problems import ProblemKind, ToolIdRules, ToolSequenceError, ToolSequenceProblem
+from .._errors import ArgumentTypeError
+from .._profiles import Profile, get_profile
+from ._problems import (
+    ProblemKind,
+    ToolIdRules,
+    ToolSequenceError,
+    ToolSequenceProblem,
+    ToolSequenceReport,
+)
 from ._wire import CallRef, Entry, EntryKind, Format, classify, detect_format, same_message, to_wire
 
 __all__ = ["validate_tool_sequence"]
@@ -101,11 +109,23 @@ def at(positions: Sequence[int]) -> str:
     return ", ".join(f"history[{p}]" for p in positions)
 
 
-def analyze(history: Sequence[object], profile: ToolIdRules | None, options: Options) -> Analysis:
+def id_rules(profile: str | Profile | ToolIdRules | None) -> IdRules:
+    """The id rules of a profile, a profile's name, or any object holding them."""
+    return IdRules.of(get_profile(profile) if isinstance(profile, str) else profile)
+
+
+def analyze(
+    history: Sequence[object], profile: str | Profile | ToolIdRules | None, options: Options
+) -> Analysis:
+    if not isinstance(history, Sequence) or isinstance(history, (str, bytes)):
+        raise ArgumentTypeError(
+            f"history is a list of messages or items, not {type(history).__name__}",
+            argument="history",
+        )
     wires = [to_wire(entry, pos) for pos, entry in enumerate(history)]
     fmt = detect_format(wires)
     entries = classify(wires, fmt)
-    rules = IdRules.of(profile)
+    rules = id_rules(profile)
     found = Analysis(fmt, entries, {}, [])
     _find_repeats(found, options)
     _find_nameless(found, options)
@@ -410,8 +430,11 @@ def _check_ids(found: Analysis, rules: IdRules) -> None:
 
 
 def validate_tool_sequence(
-    history: Sequence[object], *, profile: ToolIdRules | None = None
-) -> list[ToolSequenceProblem]:
+    history: Sequence[object],
+    *,
+    profile: str | Profile | ToolIdRules | None = None,
+    strict: bool = False,
+) -> ToolSequenceReport:
     """Check a history against the strict tool-sequence rule, and say what breaks it.
 
     ``history`` is a list of Chat Completions messages or of Responses input items, as dicts
@@ -423,7 +446,20 @@ def validate_tool_sequence(
     non-empty, and fit the profile's id rules. Repeated assistant messages and empty tool
     names are reported too.
 
-    Returns the problems in input order (empty when the history is valid). Raises
-    :class:`ToolSequenceError` when an entry is not an object or the formats are mixed.
+    ``profile`` is a profile (or its name), or any object with its id rules. Returns a
+    :class:`ToolSequenceReport`: the problems, a list in input order (empty when the history
+    is valid), and the same as ``.notes``. Raises :class:`ToolSequenceError` when an entry is
+    not an object or the formats are mixed; with ``strict=True``, also when there is a
+    problem (its ``problems`` lists them).
     """
-    return analyze(history, profile, Options()).problems
+    found = analyze(history, profile, Options())
+    report = ToolSequenceReport(found.problems, found.fmt)
+    if strict and report:
+        error = ToolSequenceError(
+            f"the history breaks the tool-sequence rule: {report[0]}"
+            + (f" (and {len(report) - 1} more)" if len(report) > 1 else ""),
+            position=report[0].positions[0] if report[0].positions else None,
+            problems=report.problems,
+        )
+        raise error
+    return report

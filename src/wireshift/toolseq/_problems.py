@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal, Protocol
 
-from .._errors import WireshiftError
+from .._errors import ToolSequenceError
+from .._format import Format
 from .._notes import Note, NoteAction
 
 __all__ = [
@@ -18,19 +19,8 @@ __all__ = [
     "ToolSequenceError",
     "ToolSequenceFix",
     "ToolSequenceProblem",
+    "ToolSequenceReport",
 ]
-
-
-class ToolSequenceError(WireshiftError, ValueError):
-    """The history cannot be checked at all: an entry is not an object, the list mixes
-    Chat Completions messages with Responses items, or a profile's id rule is unusable.
-
-    ``position`` is the index of the entry at fault, when one is.
-    """
-
-    def __init__(self, message: str, *, position: int | None = None) -> None:
-        super().__init__(message)
-        self.position = position
 
 
 class ToolIdRules(Protocol):
@@ -100,6 +90,9 @@ class FixKind(str, Enum):
     """A call with no tool name was dropped (only when the policy says so)."""
 
 
+LOSSY_FIXES = frozenset({FixKind.DROPPED_RESULT, FixKind.DROPPED_CALL})
+"""Fixes after which a tool output or call is gone (an exact repeat loses nothing)."""
+
 _NOTE_ACTIONS: dict[FixKind, NoteAction] = {
     FixKind.MOVED_INTERRUPTERS: "moved",
     FixKind.ATTACHED_RESULT: "moved",
@@ -129,6 +122,42 @@ class ToolSequenceProblem:
 
     def __str__(self) -> str:
         return f"{self.kind.value}: {self.message}"
+
+    def to_note(self, field: str = "input") -> Note:
+        """This problem as a :class:`~wireshift.Note` (action ``kept``: nothing was done)
+        whose path indexes ``field``."""
+        where = f"{field}[{self.positions[0]}]" if self.positions else field
+        return Note(
+            path=where,
+            action="kept",
+            reason=self.message,
+            code=f"tool_sequence.{self.kind.value}",
+            detail={"positions": list(self.positions), "ids": list(self.ids)},
+        )
+
+
+class ToolSequenceReport(list[ToolSequenceProblem]):
+    """What :func:`validate_tool_sequence` found: a list of the problems, in input order
+    (empty when the history is valid), with the same as :attr:`notes`."""
+
+    def __init__(self, problems: list[ToolSequenceProblem], format: Format) -> None:
+        super().__init__(problems)
+        self.format: Format = format
+
+    @property
+    def problems(self) -> list[ToolSequenceProblem]:
+        return list(self)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the history passes the rule."""
+        return not self
+
+    @property
+    def notes(self) -> list[Note]:
+        """Each problem as a note whose path indexes ``messages`` (chat) or ``input``."""
+        field = "messages" if self.format == "chat" else "input"
+        return [problem.to_note(field) for problem in self]
 
 
 @dataclass(frozen=True)
@@ -163,6 +192,7 @@ class ToolSequenceFix:
             reason=self.action,
             code=f"tool_sequence.{self.kind.value}",
             detail=detail,
+            lossy=self.kind in LOSSY_FIXES,
         )
 
 
@@ -208,7 +238,15 @@ class RepairResult:
 
     history: list[Any]
     fixes: list[ToolSequenceFix]
+    format: Format = "responses"
+    """The history's format: ``"chat"`` (messages) or ``"responses"`` (input items)."""
 
     @property
     def changed(self) -> bool:
         return bool(self.fixes)
+
+    @property
+    def notes(self) -> list[Note]:
+        """Each fix as a note whose path indexes ``messages`` (chat) or ``input``."""
+        field = "messages" if self.format == "chat" else "input"
+        return [fix.to_note(field) for fix in self.fixes]

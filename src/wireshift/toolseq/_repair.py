@@ -10,8 +10,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from .._model import WireModel
-from ._check import Analysis, IdRules, Link, Options, analyze, at
+from .._profiles import Profile
+from ._check import Analysis, IdRules, Link, Options, analyze, at, id_rules
 from ._problems import (
+    LOSSY_FIXES,
     FixKind,
     RepairPolicy,
     RepairResult,
@@ -44,8 +46,9 @@ def repair_tool_sequence(
     history: Sequence[object],
     *,
     policy: RepairPolicy = RepairPolicy(),  # noqa: B008 - frozen, shared safely
-    profile: ToolIdRules | None = None,
+    profile: str | Profile | ToolIdRules | None = None,
     parse_new: Callable[[dict[str, Any]], Any] | None = None,
+    strict: bool = False,
 ) -> RepairResult:
     """Repair a history so it passes the strict tool-sequence rule, and say what was done.
 
@@ -60,9 +63,12 @@ def repair_tool_sequence(
     entry is the very object given; a changed dict is a new dict (only the changed parts are
     new); a changed pydantic model is re-parsed with its own class. New entries (synthesized
     results, converted outputs) are dicts, or ``parse_new(dict)`` when given and the history
-    holds models (pass ``wireshift.parse_item`` for Responses models, say).
+    holds models (pass ``wireshift.responses.parse_item`` for Responses models, say).
 
-    A valid history comes back equal, with no fixes.
+    A valid history comes back equal, with no fixes. The result's ``fixes`` say what was done,
+    and ``notes`` the same as notes. With ``strict=True``, a repair that would lose a tool
+    output or call (``policy.orphan_result="drop"``, ``drop_nameless_calls``) raises
+    :class:`ToolSequenceError` instead.
     """
     options = Options(
         drop_repeats=policy.drop_repeats,
@@ -72,15 +78,25 @@ def repair_tool_sequence(
     )
     found = analyze(history, profile, options)
     fixes: list[ToolSequenceFix] = []
-    new_ids = _new_ids(found, IdRules.of(profile), fixes)
+    new_ids = _new_ids(found, id_rules(profile), fixes)
     builder = _Builder(found, policy, new_ids, fixes)
     out = builder.chat() if found.fmt == "chat" else builder.responses()
     if policy.drop_repeats:
         out = _drop_new_repeats(found, out, fixes)
     _record_structure(found, fixes)
     fixes.sort(key=lambda fix: (min(fix.positions, default=-1), _FIX_ORDER[fix.kind]))
+    if strict:
+        lossy = next((fix for fix in fixes if fix.kind in LOSSY_FIXES), None)
+        if lossy is not None:
+            note = lossy.to_note("messages" if found.fmt == "chat" else "input")
+            raise ToolSequenceError(
+                f"{note.path}: {lossy.action} (strict mode)",
+                position=lossy.positions[0] if lossy.positions else None,
+                note=note,
+            )
     has_models = any(isinstance(entry, BaseModel) for entry in history)
-    return RepairResult([_materialize(o, history, has_models, parse_new) for o in out], fixes)
+    repaired = [_materialize(o, history, has_models, parse_new) for o in out]
+    return RepairResult(repaired, fixes, found.fmt)
 
 
 _FIX_ORDER = {kind: n for n, kind in enumerate(FixKind)}

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from .._format import Format
 from .._model import WireModel
 from ._problems import ToolSequenceError
 
@@ -30,7 +31,6 @@ __all__ = [
     "with_result_id",
 ]
 
-Format = Literal["chat", "responses"]
 EntryKind = Literal["call", "result", "boundary", "neutral"]
 """``call``: a Chat assistant message with tool calls, or a Responses call item.
 ``result``: a Chat tool message, or a Responses call output item.

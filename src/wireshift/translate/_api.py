@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 import pydantic_core
 from pydantic import BaseModel
 
+from .._errors import ArgumentTypeError, MissingContextError
+from .._format import Format, check_format
 from .._model import JSONInput, WireModel
 from .._profiles import Profile, get_profile
 from .._toolnames import ToolNameMap
@@ -16,7 +18,6 @@ from ..chat._request import ChatCompletionRequest
 from ..responses._items import Item, Message, parse_item
 from ..responses._request import ConversationReference, ResponsesRequest
 from ._context import Recorder
-from ._errors import MissingContextError
 from ._normalize import normalize_chat, normalize_responses
 from ._request_to_chat import Segment, responses_to_chat
 from ._request_to_responses import chat_to_responses
@@ -24,13 +25,10 @@ from ._result import TranslatedRequest
 
 __all__ = ["ItemResolver", "normalize_request", "translate_request"]
 
-Format = Literal["chat", "responses"]
 
 ItemResolver = Callable[[str], Iterable[Any]]
 """Gives the items a ``previous_response_id`` (or ``conversation`` id) stands for: the
 earlier input and output items, oldest first, as dicts or models."""
-
-_FORMATS = ("chat", "responses")
 
 
 def _dump(model: BaseModel) -> Any:
@@ -64,8 +62,9 @@ def _load(body: JSONInput) -> tuple[Format, WireModel, dict[str, Any] | None]:
                 # Histories built with the openai SDK hold its models (a reply's message).
                 data[key] = [_dump(e) if isinstance(e, BaseModel) else e for e in entries]
     else:
-        raise TypeError(
-            f"a request body is bytes, str, a mapping or a model, not {type(body).__name__}"
+        raise ArgumentTypeError(
+            f"a request body is bytes, str, a mapping or a model, not {type(body).__name__}",
+            argument="body",
         )
     if isinstance(data, dict) and "messages" in data:
         return "chat", ChatCompletionRequest.parse(data), data
@@ -100,7 +99,15 @@ def _history(
             "resolver= (a function from the id to those items)",
             path=field,
         )
-    earlier = previous_items if previous_items is not None else resolver(ref)  # type: ignore[misc]
+    if previous_items is not None:
+        earlier = previous_items
+    else:
+        try:
+            earlier = resolver(ref)  # type: ignore[misc]
+        except LookupError as exc:
+            raise MissingContextError(
+                f"{field} {ref!r}: the resolver found no items for it ({exc!r})", path=field
+            ) from exc
     parsed = [parse_item(item) for item in earlier]
     rec.change(
         field,
@@ -185,8 +192,7 @@ def translate_request(
     were; for Responses -> Chat, a map to add this request's names to (a new one if
     ``None``). The result's ``tool_names`` is the map used.
     """
-    if to not in _FORMATS:
-        raise ValueError(f"to must be 'chat' or 'responses', not {to!r}")
+    to = check_format(to)
     chosen = get_profile(profile)
     rec = Recorder(strict=strict)
     fmt, parsed, data = _load(body)
@@ -210,12 +216,13 @@ def translate_request(
 def normalize_request(
     body: JSONInput,
     *,
-    profile: str | Profile,
+    profile: str | Profile | None = None,
     model: str | None = None,
     strict: bool = False,
 ) -> TranslatedRequest:
     """Apply one backend's rules to a body already in its format (Chat or Responses, read
-    from the body): for the ChatGPT Codex backend, ``profile="chatgpt-codex"``."""
+    from the body): for the ChatGPT Codex backend, ``profile="chatgpt-codex"`` (``None``, the
+    plain OpenAI profile, changes little)."""
     chosen = get_profile(profile)
     rec = Recorder(strict=strict)
     fmt, parsed, data = _load(body)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .._errors import TranslationError
 from .._notes import Note, NoteAction
 from .._wire._notelog import LIMIT
-from ._errors import TranslationError
 
 __all__ = ["Recorder"]
 
@@ -26,9 +26,15 @@ class Recorder:
         self._more: dict[str, dict[str, int]] = {}
 
     def _note(
-        self, path: str, action: NoteAction, reason: str, code: str, detail: dict[str, Any]
+        self,
+        path: str,
+        action: NoteAction,
+        reason: str,
+        code: str,
+        detail: dict[str, Any],
+        lossy: bool = False,
     ) -> Note:
-        note = Note(path=path, action=action, reason=reason, code=code, detail=detail)
+        note = Note(path=path, action=action, reason=reason, code=code, detail=detail, lossy=lossy)
         self.notes.append(note)
         return note
 
@@ -36,18 +42,18 @@ class Recorder:
         """``path`` is not sent: the target or the backend has no place for it. ``lossy``
         is false when the caller loses nothing by it (strict mode lets those pass)."""
         if lossy and self.strict:
-            note = Note(path=path, action="dropped", reason=reason, code=code, detail=detail)
+            note = Note(path, "dropped", reason, code, detail, lossy=True)
             raise TranslationError(f"{path}: {reason}", path=path, note=note)
-        self._note(path, "dropped", reason, code, detail)
+        self._note(path, "dropped", reason, code, detail, lossy)
 
     def change(
         self, path: str, reason: str, code: str, *, lossy: bool = False, **detail: Any
     ) -> None:
         """``path`` is sent in another form; ``lossy`` when the new form says less."""
         if lossy and self.strict:
-            note = Note(path=path, action="changed", reason=reason, code=code, detail=detail)
+            note = Note(path, "changed", reason, code, detail, lossy=True)
             raise TranslationError(f"{path}: {reason}", path=path, note=note)
-        self._note(path, "changed", reason, code, detail)
+        self._note(path, "changed", reason, code, detail, lossy)
 
     def add(self, path: str, reason: str, code: str, **detail: Any) -> None:
         self._note(path, "added", reason, code, detail)

@@ -7,8 +7,11 @@ paths share every rule (reasoning fields, ``<think>`` tags, restored tool names,
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Any, Literal, overload
 
+from .._errors import ArgumentTypeError, UpstreamError
+from .._format import Format, check_format
 from .._model import JSONInput
 from .._notes import Note
 from .._profiles import Profile, get_profile
@@ -19,7 +22,6 @@ from .._rules import (
     responses_usage_to_chat,
 )
 from .._toolnames import ToolNameMap
-from .._upstream import UpstreamError
 from .._wire._fold import read_body
 from ..accumulate import AccumulatedChatCompletion, AccumulatedResponse, AccumulatedStream
 from ..chat._completion import (
@@ -43,6 +45,7 @@ from ..responses._items import (
 )
 from ..responses._response import Response
 from ._context import Recorder
+from ._result import TranslatedChatCompletion, TranslatedResponse
 from ._stream_to_chat import _ENCRYPTED_REASONING
 from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
 from ._toolforms import form_call_arguments
@@ -249,45 +252,64 @@ def translate_response(
     body: JSONInput | AccumulatedStream,
     *,
     to: Literal["responses"],
-    tool_names: ToolNameMap | None = None,
-    profile: str | Profile | None = None,
-    notes: list[Note] | None = None,
-    strict: bool = False,
-) -> Response: ...
+    tool_names: ToolNameMap | None = ...,
+    profile: str | Profile | None = ...,
+    strict: bool = ...,
+    notes: list[Note] | None = ...,
+) -> TranslatedResponse: ...
 @overload
 def translate_response(
     body: JSONInput | AccumulatedStream,
     *,
     to: Literal["chat"],
-    tool_names: ToolNameMap | None = None,
-    profile: str | Profile | None = None,
-    notes: list[Note] | None = None,
-    strict: bool = False,
-) -> ChatCompletion: ...
+    tool_names: ToolNameMap | None = ...,
+    profile: str | Profile | None = ...,
+    strict: bool = ...,
+    notes: list[Note] | None = ...,
+) -> TranslatedChatCompletion: ...
+@overload
 def translate_response(
     body: JSONInput | AccumulatedStream,
     *,
-    to: Literal["responses", "chat"],
+    to: Format,
+    tool_names: ToolNameMap | None = ...,
+    profile: str | Profile | None = ...,
+    strict: bool = ...,
+    notes: list[Note] | None = ...,
+) -> TranslatedResponse | TranslatedChatCompletion: ...
+def translate_response(
+    body: JSONInput | AccumulatedStream,
+    *,
+    to: Format,
     tool_names: ToolNameMap | None = None,
     profile: str | Profile | None = None,
-    notes: list[Note] | None = None,
     strict: bool = False,
-) -> Response | ChatCompletion:
+    notes: list[Note] | None = None,
+) -> TranslatedResponse | TranslatedChatCompletion:
     """Translate a non-streaming body: a ``ChatCompletion`` ``to="responses"``, or a
     ``Response`` ``to="chat"``. ``tool_names`` is the request translation's map.
 
-    ``body`` may also be what :func:`~wireshift.accumulate.accumulate_stream` returned (a
-    gateway collapsing a stream for a client that asked for JSON): then its ``error`` and
+    ``body`` may also be what :func:`~wireshift.accumulate_stream` returned (a gateway
+    collapsing a stream for a client that asked for JSON): then its ``error`` and
     ``truncated`` count as they would in the stream. To Responses, the response is
     ``failed`` with that error, keeping the text received and leaving out tool calls the
     upstream never confirmed; to chat, the error is raised as :class:`UpstreamError`.
 
-    What the target cannot carry (choices after the first, annotations, items with no chat
-    form) is appended to ``notes`` when a list is given; with ``strict=True`` it raises
-    :class:`TranslationError` instead.
+    Returns a :class:`TranslatedResponse` or :class:`TranslatedChatCompletion`: the object
+    (``.response`` / ``.completion``, both also ``.final``), ``.data``, ``.body`` and
+    ``.notes``, which say what the target could not carry (choices after the first,
+    annotations, items with no chat form); with ``strict=True`` a lossy step raises
+    :class:`TranslationError` instead. (``notes=``, a list the notes were appended to, is
+    deprecated: read ``.notes``.)
     """
+    to = check_format(to)
     rec = Recorder(strict=strict)
     if notes is not None:
+        warnings.warn(
+            "notes= is deprecated: translate_response returns its notes as .notes",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         rec.notes = notes
     failure: UpstreamError | None = None
     payload: JSONInput
@@ -297,15 +319,17 @@ def translate_response(
         )
         payload = body.final
     elif isinstance(body, AccumulatedStream):  # pragma: no cover - there are two kinds
-        raise TypeError(f"cannot translate a {type(body).__name__}")
+        raise ArgumentTypeError(f"cannot translate a {type(body).__name__}", argument="body")
     else:
         payload = body
     if to == "responses":
-        return chat_completion_to_response(
+        response = chat_completion_to_response(
             payload, tool_names=tool_names, profile=profile, rec=rec, failure=failure
         )
-    if to == "chat":
-        if failure is not None:
-            raise failure
-        return response_to_chat_completion(payload, tool_names=tool_names, profile=profile, rec=rec)
-    raise ValueError(f"to must be 'responses' or 'chat', not {to!r}")
+        return TranslatedResponse(response=response, notes=rec.notes)
+    if failure is not None:
+        raise failure
+    completion = response_to_chat_completion(
+        payload, tool_names=tool_names, profile=profile, rec=rec
+    )
+    return TranslatedChatCompletion(completion=completion, notes=rec.notes)

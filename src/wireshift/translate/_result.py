@@ -1,18 +1,24 @@
-"""What a request translation gives back."""
+"""What a request or response-body translation gives back."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+import pydantic_core
+
+from .._format import Format
 from .._notes import Note
 from .._profiles import Profile
 from .._toolnames import ToolNameMap
+from ..chat._completion import ChatCompletion
 from ..chat._request import ChatCompletionRequest
 from ..responses._request import ResponsesRequest
+from ..responses._response import Response
 
-__all__ = ["TranslatedRequest"]
+__all__ = ["TranslatedChatCompletion", "TranslatedRequest", "TranslatedResponse"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,7 +33,7 @@ class TranslatedRequest:
     response or stream translation.
     """
 
-    format: Literal["chat", "responses"]
+    format: Format
     data: dict[str, Any]
     body: bytes
     notes: list[Note]
@@ -46,3 +52,92 @@ class TranslatedRequest:
         """The notes whose code starts with ``code_prefix`` (``"normalize."``,
         ``"translate.tools"``...)."""
         return [note for note in self.notes if note.code.startswith(code_prefix)]
+
+
+class _TranslatedBody:
+    """What both translated response bodies share: the body in three forms, and the notes."""
+
+    notes: list[Note]
+
+    @property
+    def final(self) -> Response | ChatCompletion:  # pragma: no cover - both kinds override
+        raise NotImplementedError
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The body as JSON-ready Python data."""
+        return self.final.to_dict()
+
+    @cached_property
+    def body(self) -> bytes:
+        """The body as compact UTF-8 JSON bytes, ready to send."""
+        return pydantic_core.to_json(self.data)
+
+    def notes_for(self, code_prefix: str) -> list[Note]:
+        """The notes whose code starts with ``code_prefix``."""
+        return [note for note in self.notes if note.code.startswith(code_prefix)]
+
+    if not TYPE_CHECKING:  # hidden from type checkers, so that they still catch typos
+
+        def __getattr__(self, name: str) -> Any:
+            # translate_response returned the model itself until 0.2: its attributes keep
+            # working for one release.
+            if name.startswith("_"):
+                raise AttributeError(name)
+            final = self.final
+            if not hasattr(final, name):
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            warnings.warn(
+                f"translate_response now returns a {type(self).__name__}: read .{name} on "
+                f"its .final ({type(final).__name__})",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return getattr(final, name)
+
+
+@dataclass(eq=False)
+class TranslatedResponse(_TranslatedBody):
+    """A body translated to a Responses API :class:`~wireshift.responses.Response`."""
+
+    response: Response
+    notes: list[Note] = field(default_factory=list)
+    """What was dropped, changed or added on the way, with the path of each."""
+    format: Literal["responses"] = "responses"
+
+    @property
+    def final(self) -> Response:
+        """The translated object: :attr:`response`."""
+        return self.response
+
+    @property
+    def status(self) -> str | None:
+        """The response's status: ``completed``, ``incomplete``, ``failed``..."""
+        return self.response.status
+
+    @property
+    def text(self) -> str:
+        """The answer: the text of every output message, joined."""
+        return self.response.output_text
+
+
+@dataclass(eq=False)
+class TranslatedChatCompletion(_TranslatedBody):
+    """A body translated to a :class:`~wireshift.chat.ChatCompletion`."""
+
+    completion: ChatCompletion
+    notes: list[Note] = field(default_factory=list)
+    """What was dropped, changed or added on the way, with the path of each."""
+    format: Literal["chat"] = "chat"
+
+    @property
+    def final(self) -> ChatCompletion:
+        """The translated object: :attr:`completion`."""
+        return self.completion
+
+    @property
+    def text(self) -> str:
+        """The answer: the content of the first choice (``""`` when it has none)."""
+        for choice in self.completion.choices:
+            return choice.message.content or ""
+        return ""

@@ -27,20 +27,32 @@ cut before its end) never raise once anything was yielded:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
-from typing import Any, Literal
+import warnings
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Generator,
+    Iterable,
+    Iterator,
+)
+from typing import Any, Generic, Literal, TypeVar, overload
 
+from .._errors import ArgumentTypeError, UpstreamError
+from .._format import Format, check_format
 from .._notes import Note
 from .._profiles import Profile, get_profile
 from .._sse import DONE as DONE_BYTES
 from .._toolnames import ToolNameMap
 from .._wire._input import DONE, Event, EventReader
+from ..chat._completion import ChatCompletionChunk
+from ..responses._events import ResponseStreamEvent
 from ._stream_to_chat import ResponsesToChatStream
 from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
 
-__all__ = ["atranslate_stream", "translate_stream"]
+__all__ = ["AsyncTranslatedStream", "TranslatedStream", "atranslate_stream", "translate_stream"]
 
-Target = Literal["responses", "chat"]
+Out = TypeVar("Out")
 
 
 class _Pipeline:
@@ -49,7 +61,7 @@ class _Pipeline:
 
     def __init__(
         self,
-        to: Target,
+        to: Format,
         tool_names: ToolNameMap | None,
         profile: str | Profile | None,
         encode: bool,
@@ -59,9 +71,7 @@ class _Pipeline:
         notes: list[Note] | None,
         strict: bool,
     ) -> None:
-        if to not in ("responses", "chat"):
-            raise ValueError(f"to must be 'responses' or 'chat', not {to!r}")
-        self.to = to
+        self.to = to = check_format(to)
         self.encode = encode
         self.reader = EventReader()
         self.translator: ChatToResponsesStream | ResponsesToChatStream
@@ -83,6 +93,11 @@ class _Pipeline:
                 strict=strict,
             )
         if notes is not None:
+            warnings.warn(
+                "notes= is deprecated: the stream translate_stream returns has .notes",
+                DeprecationWarning,
+                stacklevel=4,
+            )
             # Notes land in the caller's list as the stream goes.
             self.translator.rec.notes = notes
 
@@ -116,7 +131,7 @@ class _Pipeline:
             )
         return out + self.translator.close()
 
-    def tail(self) -> list[bytes]:
+    def tail(self) -> list[Any]:
         """What follows the last event when encoding: ``[DONE]`` for chat targets that ended
         without an error."""
         if not self.encode or self.to != "chat":
@@ -126,64 +141,255 @@ class _Pipeline:
         return [DONE_BYTES] if finished is not None and not failed else []
 
 
+class _Translated:
+    """What both stream kinds tell besides their events."""
+
+    _pipe: _Pipeline
+
+    @property
+    def notes(self) -> list[Note]:
+        """What the target could not carry, and what was repaired on the way, so far (the list
+        grows as the stream is read; complete once it is exhausted)."""
+        return self._pipe.translator.rec.notes
+
+    @property
+    def error(self) -> UpstreamError | None:
+        """The upstream's failure, once one was read (the output already carries it)."""
+        return self._pipe.translator.error
+
+
+class TranslatedStream(_Translated, Iterator[Out], Generic[Out]):
+    """The translated events, as an iterator; :attr:`notes` and :attr:`error` say what
+    happened on the way."""
+
+    def __init__(self, events: Iterable[Any], pipe: _Pipeline) -> None:
+        self._pipe = pipe
+        self._out = self._run(events)
+
+    def _run(self, events: Iterable[Any]) -> Generator[Out, None, None]:
+        pipe = self._pipe
+        for item in events:
+            yield from pipe.feed(item)
+        yield from pipe.close()
+        yield from pipe.tail()
+
+    def __iter__(self) -> TranslatedStream[Out]:
+        return self
+
+    def __next__(self) -> Out:
+        return next(self._out)
+
+    def close(self) -> None:
+        """Stop early (the input iterable is not read further)."""
+        self._out.close()
+
+
+class AsyncTranslatedStream(_Translated, AsyncIterator[Out], Generic[Out]):
+    """:class:`TranslatedStream` for ``async for``."""
+
+    def __init__(self, events: AsyncIterable[Any] | Iterable[Any], pipe: _Pipeline) -> None:
+        self._pipe = pipe
+        self._out = self._run(events)
+
+    async def _run(self, events: AsyncIterable[Any] | Iterable[Any]) -> AsyncGenerator[Out, None]:
+        pipe = self._pipe
+        if isinstance(events, AsyncIterable):
+            async for item in events:
+                for out in pipe.feed(item):
+                    yield out
+        else:
+            for item in events:
+                for out in pipe.feed(item):
+                    yield out
+        for out in pipe.close():
+            yield out
+        for out in pipe.tail():
+            yield out
+
+    def __aiter__(self) -> AsyncTranslatedStream[Out]:
+        return self
+
+    async def __anext__(self) -> Out:
+        return await self._out.__anext__()
+
+    async def aclose(self) -> None:
+        """Stop early (the input iterable is not read further)."""
+        await self._out.aclose()
+
+
+def _check_events(events: object, sync: bool) -> None:
+    kinds = (Iterable,) if sync else (Iterable, AsyncIterable)
+    if isinstance(events, (bytes, bytearray, str)) or not isinstance(events, kinds):
+        what = "an iterable" if sync else "an iterable or async iterable"
+        raise ArgumentTypeError(
+            f"events is {what} of SSE chunks, events or payloads, not "
+            f"{type(events).__name__} (wrap one whole stream in a list)",
+            argument="events",
+        )
+
+
+@overload
 def translate_stream(
     events: Iterable[Any],
     *,
-    to: Target,
+    to: Literal["responses"],
+    encode: Literal[False] = ...,
+    tool_names: ToolNameMap | None = ...,
+    profile: str | Profile | None = ...,
+    include_usage: bool = ...,
+    reasoning: ReasoningStyle | None = ...,
+    response: dict[str, Any] | None = ...,
+    strict: bool = ...,
+    notes: list[Note] | None = ...,
+) -> TranslatedStream[ResponseStreamEvent]: ...
+@overload
+def translate_stream(
+    events: Iterable[Any],
+    *,
+    to: Literal["chat"],
+    encode: Literal[False] = ...,
+    tool_names: ToolNameMap | None = ...,
+    profile: str | Profile | None = ...,
+    include_usage: bool = ...,
+    reasoning: ReasoningStyle | None = ...,
+    response: dict[str, Any] | None = ...,
+    strict: bool = ...,
+    notes: list[Note] | None = ...,
+) -> TranslatedStream[ChatCompletionChunk]: ...
+@overload
+def translate_stream(
+    events: Iterable[Any],
+    *,
+    to: Format,
+    encode: Literal[True],
+    tool_names: ToolNameMap | None = ...,
+    profile: str | Profile | None = ...,
+    include_usage: bool = ...,
+    reasoning: ReasoningStyle | None = ...,
+    response: dict[str, Any] | None = ...,
+    strict: bool = ...,
+    notes: list[Note] | None = ...,
+) -> TranslatedStream[bytes]: ...
+@overload
+def translate_stream(
+    events: Iterable[Any],
+    *,
+    to: Format,
+    encode: bool = ...,
+    tool_names: ToolNameMap | None = ...,
+    profile: str | Profile | None = ...,
+    include_usage: bool = ...,
+    reasoning: ReasoningStyle | None = ...,
+    response: dict[str, Any] | None = ...,
+    strict: bool = ...,
+    notes: list[Note] | None = ...,
+) -> TranslatedStream[Any]: ...
+def translate_stream(
+    events: Iterable[Any],
+    *,
+    to: Format,
+    encode: bool = False,
     tool_names: ToolNameMap | None = None,
     profile: str | Profile | None = None,
-    encode: bool = False,
     include_usage: bool = True,
     reasoning: ReasoningStyle | None = None,
     response: dict[str, Any] | None = None,
-    notes: list[Note] | None = None,
     strict: bool = False,
-) -> Iterator[Any]:
+    notes: list[Note] | None = None,
+) -> TranslatedStream[Any]:
     """Translate a stream (see the module docstring for inputs, outputs and errors).
 
     ``tool_names`` is the request translation's map; ``profile`` names where reasoning comes
     from and goes to, and the Responses dialect; ``include_usage`` asks for the chat usage
     chunk; ``reasoning`` picks summary or text reasoning events; ``response`` gives fields to
-    echo on every Responses ``response`` object (``model``, ``tools``...). What the target
-    cannot carry (chat choices after the first, logprobs, Responses items with no chat form,
-    annotations) is appended to ``notes`` as the stream goes, when a list is given; with
-    ``strict=True`` it raises :class:`TranslationError` instead.
+    echo on every Responses ``response`` object (``model``, ``tools``...).
+
+    Returns a :class:`TranslatedStream`: iterate it for the events; its ``notes`` say what
+    the target could not carry (chat choices after the first, logprobs, Responses items with
+    no chat form, annotations) as the stream goes, and ``error`` the upstream's failure. With
+    ``strict=True`` a lossy step raises :class:`TranslationError` instead. (``notes=``, a list
+    the notes were appended to, is deprecated: read ``.notes``.)
     """
+    _check_events(events, sync=True)
     pipe = _Pipeline(
         to, tool_names, profile, encode, include_usage, reasoning, response, notes, strict
     )
-    for item in events:
-        yield from pipe.feed(item)
-    yield from pipe.close()
-    yield from pipe.tail()
+    return TranslatedStream(events, pipe)
 
 
-async def atranslate_stream(
+@overload
+def atranslate_stream(
     events: AsyncIterable[Any] | Iterable[Any],
     *,
-    to: Target,
+    to: Literal["responses"],
+    encode: Literal[False] = ...,
+    tool_names: ToolNameMap | None = ...,
+    profile: str | Profile | None = ...,
+    include_usage: bool = ...,
+    reasoning: ReasoningStyle | None = ...,
+    response: dict[str, Any] | None = ...,
+    strict: bool = ...,
+    notes: list[Note] | None = ...,
+) -> AsyncTranslatedStream[ResponseStreamEvent]: ...
+@overload
+def atranslate_stream(
+    events: AsyncIterable[Any] | Iterable[Any],
+    *,
+    to: Literal["chat"],
+    encode: Literal[False] = ...,
+    tool_names: ToolNameMap | None = ...,
+    profile: str | Profile | None = ...,
+    include_usage: bool = ...,
+    reasoning: ReasoningStyle | None = ...,
+    response: dict[str, Any] | None = ...,
+    strict: bool = ...,
+    notes: list[Note] | None = ...,
+) -> AsyncTranslatedStream[ChatCompletionChunk]: ...
+@overload
+def atranslate_stream(
+    events: AsyncIterable[Any] | Iterable[Any],
+    *,
+    to: Format,
+    encode: Literal[True],
+    tool_names: ToolNameMap | None = ...,
+    profile: str | Profile | None = ...,
+    include_usage: bool = ...,
+    reasoning: ReasoningStyle | None = ...,
+    response: dict[str, Any] | None = ...,
+    strict: bool = ...,
+    notes: list[Note] | None = ...,
+) -> AsyncTranslatedStream[bytes]: ...
+@overload
+def atranslate_stream(
+    events: AsyncIterable[Any] | Iterable[Any],
+    *,
+    to: Format,
+    encode: bool = ...,
+    tool_names: ToolNameMap | None = ...,
+    profile: str | Profile | None = ...,
+    include_usage: bool = ...,
+    reasoning: ReasoningStyle | None = ...,
+    response: dict[str, Any] | None = ...,
+    strict: bool = ...,
+    notes: list[Note] | None = ...,
+) -> AsyncTranslatedStream[Any]: ...
+def atranslate_stream(
+    events: AsyncIterable[Any] | Iterable[Any],
+    *,
+    to: Format,
+    encode: bool = False,
     tool_names: ToolNameMap | None = None,
     profile: str | Profile | None = None,
-    encode: bool = False,
     include_usage: bool = True,
     reasoning: ReasoningStyle | None = None,
     response: dict[str, Any] | None = None,
-    notes: list[Note] | None = None,
     strict: bool = False,
-) -> AsyncIterator[Any]:
-    """The async twin of :func:`translate_stream`; ``events`` may be sync or async."""
+    notes: list[Note] | None = None,
+) -> AsyncTranslatedStream[Any]:
+    """The async twin of :func:`translate_stream`; ``events`` may be sync or async. Use it
+    with ``async for``; it returns an :class:`AsyncTranslatedStream` (not a coroutine)."""
+    _check_events(events, sync=False)
     pipe = _Pipeline(
         to, tool_names, profile, encode, include_usage, reasoning, response, notes, strict
     )
-    if isinstance(events, AsyncIterable):
-        async for item in events:
-            for out in pipe.feed(item):
-                yield out
-    else:
-        for item in events:
-            for out in pipe.feed(item):
-                yield out
-    for out in pipe.close():
-        yield out
-    for out in pipe.tail():
-        yield out
+    return AsyncTranslatedStream(events, pipe)

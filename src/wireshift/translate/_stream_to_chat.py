@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
+from .._errors import UpstreamError
 from .._profiles import Profile, get_profile
 from .._rules import (
     CUSTOM_INPUT_OPEN,
@@ -33,7 +34,6 @@ from .._rules import (
 )
 from .._sse import encode_sse
 from .._toolnames import ToolNameMap
-from .._upstream import UpstreamError
 from .._wire._chat_chunks import Foreign, Unreadable
 from .._wire._plain import conforms, field_types, loads_object
 from .._wire._response_events import read_responses_payload

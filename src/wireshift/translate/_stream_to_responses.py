@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, Literal
 
-from .._errors import PayloadError
+from .._errors import PayloadError, UpstreamError
 from .._profiles import Profile, get_profile
 from .._rules import (
     FAILED_FINISH_REASONS,
@@ -40,7 +40,6 @@ from .._rules import (
 )
 from .._sse import encode_sse, is_done_marker
 from .._toolnames import ToolNameMap, ToolOrigin
-from .._upstream import UpstreamError
 from .._wire._chat_chunks import Foreign, read_chat_payload
 from .._wire._plain import (
     CHUNK_HEAD_TYPES,

@@ -94,6 +94,18 @@ def test_accumulate_prints_the_answer(capsys: pytest.CaptureFixture[str]) -> Non
     assert texts == ["".join(deltas)]
 
 
+def test_accumulate_takes_the_format_as_to_or_by_its_old_name(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, detected, _ = run(["accumulate", str(CODEX_TURN)], capsys)
+    for flag in ("--to", "--format"):
+        code, out, _ = run(["accumulate", flag, "responses", str(CODEX_TURN)], capsys)
+        assert (code, out) == (0, detected)
+    # Read as chat, a Responses capture holds no chunk: an empty, cut completion.
+    code, out, _ = run(["accumulate", "--to", "chat", str(CODEX_TURN)], capsys)
+    assert json.loads(out)["object"] == "chat.completion"
+
+
 def test_accumulate_surfaces_the_real_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

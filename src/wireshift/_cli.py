@@ -100,7 +100,7 @@ def _cmd_translate(args: argparse.Namespace) -> int:
 def _cmd_accumulate(args: argparse.Namespace) -> int:
     from .accumulate import accumulate_stream
 
-    result = accumulate_stream(_read(args.file), to=args.format)
+    result = accumulate_stream(_read(args.file), to=args.to)
     _emit(result.final.to_dict(), sys.stdout)
     for note in result.notes:
         _say(_note_line(note))
@@ -178,7 +178,13 @@ def _parser() -> argparse.ArgumentParser:
         "accumulate", help="turn a captured SSE stream into its final JSON, with notes"
     )
     accumulate.add_argument("file", nargs="?", default="-", help="SSE capture, or - for stdin")
-    accumulate.add_argument("--format", choices=["responses", "chat"], help="default: detected")
+    accumulate.add_argument(
+        "--to",
+        "--format",  # the 0.1 name
+        dest="to",
+        choices=["responses", "chat"],
+        help="the stream's format (default: detected)",
+    )
     accumulate.set_defaults(run=_cmd_accumulate)
 
     check = commands.add_parser(

@@ -173,8 +173,10 @@ class TranslatedStream(_Translated, Iterator[Out], Generic[Out]):
         yield from pipe.close()
         yield from pipe.tail()
 
-    def __iter__(self) -> TranslatedStream[Out]:
-        return self
+    def __iter__(self) -> Iterator[Out]:
+        # The generator itself: a for loop then runs at generator speed, with no call of
+        # __next__ per event.
+        return self._out
 
     def __next__(self) -> Out:
         return next(self._out)
@@ -206,8 +208,8 @@ class AsyncTranslatedStream(_Translated, AsyncIterator[Out], Generic[Out]):
         for out in pipe.tail():
             yield out
 
-    def __aiter__(self) -> AsyncTranslatedStream[Out]:
-        return self
+    def __aiter__(self) -> AsyncIterator[Out]:
+        return self._out
 
     async def __anext__(self) -> Out:
         return await self._out.__anext__()

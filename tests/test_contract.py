@@ -6,6 +6,7 @@ are also the builtin a caller expects. The 0.1 spellings keep working, with a wa
 from __future__ import annotations
 
 import asyncio
+import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ RESPONSES_TRUNCATED = (STREAMS / "accumulate" / "responses_truncated.sse").read_
 CALL = {"role": "assistant", "tool_calls": [_call := {
     "id": "call_1", "type": "function", "function": {"name": "ls", "arguments": "{}"}
 }]}  # fmt: skip
+CHAT_BODY = accumulate_stream(CHAT_TEXT, to="chat").completion
 ORPHAN = {"role": "tool", "tool_call_id": "call_9", "content": "stale output"}
 
 
@@ -321,3 +323,23 @@ def test_every_error_is_defined_in_one_module() -> None:
     ]
     assert len(errors) >= 15
     assert {error.__module__ for error in errors} == {"wireshift._errors"}
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: wireshift.ChatCompletion,
+        lambda: accumulate_stream(CHAT_TEXT, format="chat"),
+        lambda: accumulate_stream(CHAT_TEXT, strict=True),
+        lambda: wireshift.accumulate.ChatAccumulator(strict=True),
+        lambda: translate_stream([CHAT_TEXT], to="responses", notes=[]),
+        lambda: translate_response(CHAT_BODY, to="responses", notes=[]),
+        lambda: translate_response(CHAT_BODY, to="responses").output,  # type: ignore[attr-defined]
+    ],
+)
+def test_each_deprecation_points_at_the_callers_line(call: Any) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call()
+    where = [(w.category, w.filename, w.lineno) for w in caught]
+    assert where == [(DeprecationWarning, __file__, call.__code__.co_firstlineno)]

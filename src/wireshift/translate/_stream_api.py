@@ -96,7 +96,7 @@ class _Pipeline:
             warnings.warn(
                 "notes= is deprecated: the stream translate_stream returns has .notes",
                 DeprecationWarning,
-                stacklevel=4,
+                stacklevel=3,
             )
             # Notes land in the caller's list as the stream goes.
             self.translator.rec.notes = notes

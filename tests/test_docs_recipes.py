@@ -9,9 +9,10 @@ openai SDK over HTTP on 127.0.0.1.
   Responses upstream that always streams and labels its stream ``application/json``, as the
   Codex backend does; failures included.
 
-A page's ``python`` blocks run (from the repository root) and must print the ``text`` block
-that follows them, if any: the page is the expectation. ``py`` blocks are shown, not run (they
-need a server). The servers' expectations come from what the scripted upstreams send, never
+Every page's Python blocks run (from the repository root) and must print the ``text`` block
+that follows them, if any: the page is the expectation. A block that cannot run alone (it
+needs a server, or the caller's own variables) is marked ``<!-- fragment: why -->``. The
+servers' expectations come from what the scripted upstreams send, never
 from the code under test.
 """
 
@@ -45,6 +46,7 @@ EXAMPLES = DOCS / "examples"
 # --- the Quickstart -----------------------------------------------------------------------
 
 _FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+_FRAGMENT = re.compile(r"<!--\s*fragment:\s*(.*?)\s*-->\s*$")
 
 
 @dataclass
@@ -52,15 +54,17 @@ class Snippet:
     line: int
     code: str
     output: str | None  # the ```text block right after it, if any
+    fragment: str | None = None  # why it cannot run alone, when marked as a fragment
 
 
 def _snippets(page: Path) -> list[Snippet]:
+    """Every Python block of a page, except those that include a file (``--8<--``: the
+    examples, tested below). A block right after ``<!-- fragment: why -->`` is a fragment."""
     text = page.read_text(encoding="utf-8")
     blocks = list(_FENCE.finditer(text))
     found: list[Snippet] = []
     for block, after in itertools.zip_longest(blocks, blocks[1:]):
-        # ```py marks code that needs a server; an included file (--8<--) is tested below.
-        if block.group(1) != "python" or block.group(2).startswith("--8<--"):
+        if block.group(1) not in ("python", "py") or block.group(2).startswith("--8<--"):
             continue
         output = None
         if (
@@ -69,15 +73,50 @@ def _snippets(page: Path) -> list[Snippet]:
             and not text[block.end() : after.start()].strip()
         ):
             output = after.group(2)
-        found.append(Snippet(text.count("\n", 0, block.start()) + 1, block.group(2), output))
+        before = text[: block.start()].rstrip().rsplit("\n", 1)[-1]
+        marker = _FRAGMENT.search(before)
+        line = text.count("\n", 0, block.start()) + 1
+        found.append(Snippet(line, block.group(2), output, marker.group(1) if marker else None))
     return found
 
 
+PAGES = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
+ALL_SNIPPETS = [(page, s) for page in PAGES for s in _snippets(DOCS / page)]
+SNIPPETS = [(page, s) for page, s in ALL_SNIPPETS if s.fragment is None]
 RECIPE_PAGES = ["index.md", "codex-proxy.md", "chatgpt-codex-backend.md", "translate-streams.md"]
-SNIPPETS = [(page, s) for page in RECIPE_PAGES for s in _snippets(DOCS / page)]
+
+
+def test_every_fragment_says_why_and_marks_a_block() -> None:
+    for page in PAGES:
+        text = (DOCS / page).read_text(encoding="utf-8")
+        for marker in re.finditer(r"<!--\s*fragment\b.*?-->", text):
+            assert _FRAGMENT.search(marker.group(0)), f"{page}: {marker.group(0)} gives no reason"
+            rest = text[marker.end() :].lstrip()
+            assert rest.startswith("```python"), f"{page}: {marker.group(0)} marks no Python block"
+    fragments = [s for _, s in ALL_SNIPPETS if s.fragment is not None]
+    assert all(s.fragment for s in fragments)
+    # Most blocks run: a page of fragments would test nothing.
+    assert len(SNIPPETS) > len(fragments)
+
+
+def test_the_fragment_marker_is_read() -> None:
+    page = (
+        "Text.\n\n<!-- fragment: needs a server -->\n```python\nx = 1\n```\n\n```py\ny = 2\n```\n"
+    )
+    path = Path(__file__).parent / "_fragment_probe.md"
+    try:
+        path.write_text(page, encoding="utf-8")
+        found = _snippets(path)
+    finally:
+        path.unlink()
+    assert [(s.code, s.fragment) for s in found] == [
+        ("x = 1\n", "needs a server"),
+        ("y = 2\n", None),
+    ]
 
 
 def test_the_quickstart_has_its_snippets() -> None:
+    assert {page for page, _ in SNIPPETS} >= set(RECIPE_PAGES) - {"codex-proxy.md"}
     quickstart = [s for page, s in SNIPPETS if page == "index.md"]
     assert len(quickstart) >= 5
     assert all(s.output is not None for s in quickstart)

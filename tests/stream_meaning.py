@@ -92,7 +92,7 @@ def raised(error: UpstreamError) -> Meaning:
         reasoning="",
         calls=(),
         error=True,
-        error_code=_code(error.code),
+        error_code=_code(error.upstream_code) or _code(error.code),
         usage=None,
     )
 
@@ -160,7 +160,11 @@ def _overlay(m: Meaning, error: UpstreamError | None, truncated: bool) -> Meanin
     """A stream's own failure (an error, a cut) over what its final object says."""
     if error is None and not truncated:
         return m
-    code = _error_code(error.raw) or _code(error.code) if error is not None else None
+    code = (
+        _error_code(error.raw) or _code(error.upstream_code) or _code(error.code)
+        if error is not None
+        else None
+    )
     return Meaning(
         status="failed",
         text=m.text,

@@ -173,17 +173,20 @@ def test_error_mid_stream() -> None:
     result = run("chat_error_midstream.sse")
     assert result.text == "Par" + "tial"
     assert result.error is not None
-    assert (result.error.code, result.error.message, result.error.source) == (
-        "502",
+    # OpenRouter puts the HTTP status in "code": a 502 with nothing more said.
+    error = result.error
+    assert (error.code, error.upstream_code, error.status) == ("server_error", "502", 502)
+    assert (error.message, error.source, error.retryable) == (
         "Provider returned error",
         "chunk.error",
+        True,
     )
     assert result.error.raw["metadata"] == {"provider_name": "Example"}
     assert result.completion.choices[0].finish_reason == "error"
     assert result.completion.choices[0].to_dict()["native_finish_reason"] == "error"
     with pytest.raises(UpstreamError) as caught:
         run("chat_error_midstream.sse", raise_on_failure=True)
-    assert caught.value.code == "502"
+    assert caught.value.code == "server_error"
     assert isinstance(caught.value.result, AccumulatedChatCompletion)
 
 
@@ -192,10 +195,12 @@ def test_error_body_alone() -> None:
     assert isinstance(result, AccumulatedChatCompletion)
     assert result.error is not None
     assert (result.error.code, result.error.message, result.error.type) == (
-        "invalid_api_key",
+        "authentication_error",
         "Invalid API key",
         "invalid_request_error",
     )
+    assert (result.error.upstream_code, result.error.status) == ("invalid_api_key", 401)
+    assert not result.error.retryable
     assert result.completion.choices == []
 
 
@@ -540,7 +545,8 @@ def test_errors_in_odd_shapes() -> None:
     )
     assert wrapped.error is not None
     # The wrapped error is read; a code that is an object has no text form (raw keeps it).
-    assert (wrapped.error.message, wrapped.error.code) == ("inner", None)
+    assert (wrapped.error.message, wrapped.error.upstream_code) == ("inner", None)
+    assert wrapped.error.code == "server_error"
     assert wrapped.error.raw["code"] == {"http": 500}
     assert wrapped.text == ""  # no choices at all
 

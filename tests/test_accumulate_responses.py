@@ -247,14 +247,16 @@ def test_failed_with_the_cause_in_a_top_level_error() -> None:
     result = run("responses_failed_top_level_error.sse")
     assert result.status == "failed"
     assert result.error is not None
-    assert (result.error.code, result.error.message, result.error.source) == (
+    assert (result.error.upstream_code, result.error.message, result.error.source) == (
         "upstream_overloaded",
         "The upstream provider is overloaded",
         "event.error",
     )
+    assert (result.error.code, result.error.status) == ("server_is_overloaded", 503)
     # The response carries the real error too, for clients that read only response.error.
     assert result.response.error is not None
-    assert result.response.error.code == "upstream_overloaded"
+    assert result.response.error.code == "server_is_overloaded"
+    assert result.response.error.to_dict()["upstream_code"] == "upstream_overloaded"
     assert result.response.error.message == "The upstream provider is overloaded"
     assert result.text == "Partial"
     assert codes(result) == ["error_filled", "item_not_done", "output_from_stream"]
@@ -322,8 +324,8 @@ def test_truncated_stream_keeps_everything_and_raises_only_when_strict() -> None
 def test_strict_raises_the_upstream_error() -> None:
     with pytest.raises(UpstreamError) as caught:
         run("responses_failed_top_level_error.sse", raise_on_failure=True)
-    assert caught.value.code == "upstream_overloaded"
-    assert str(caught.value) == "upstream_overloaded: The upstream provider is overloaded"
+    assert caught.value.code == "server_is_overloaded"
+    assert str(caught.value) == "server_is_overloaded: The upstream provider is overloaded"
     assert isinstance(caught.value.result, AccumulatedResponse)
     # A whole, successful stream does not raise.
     assert run("responses_text.sse", raise_on_failure=True).text == "Hello, world!"
@@ -485,7 +487,7 @@ def test_unreadable_and_untyped_payloads_are_kept() -> None:
         "event_without_type",
     ]
     assert result.error is not None
-    assert (result.error.code, result.error.message) == ("boom", "no type either")
+    assert (result.error.upstream_code, result.error.message) == ("boom", "no type either")
 
 
 def test_hollow_item_events_do_not_replace_items() -> None:
@@ -754,11 +756,12 @@ def test_lifecycle_fields_merge_and_a_second_terminal_wins() -> None:
     assert result.response.model == "m1"  # a later null does not erase it
     assert result.status == "failed"
     assert result.error is not None
-    assert (result.error.code, result.error.message, result.error.source) == (
+    assert (result.error.upstream_code, result.error.message, result.error.source) == (
         None,
         None,
         "response.failed",
     )
+    assert result.error.code == "server_error"  # nothing said more
     assert codes(result) == ["event_after_terminal", "failed_without_error", "second_terminal"]
 
 
@@ -937,7 +940,7 @@ def test_items_built_from_progress_and_deltas_alone() -> None:
 def test_an_unknown_event_carrying_an_error() -> None:
     result = _acc([{"type": "response.oops", "error": {"code": "e1", "message": "broken"}}])
     assert result.error is not None
-    assert (result.error.code, result.error.message) == ("e1", "broken")
+    assert (result.error.upstream_code, result.error.message) == ("e1", "broken")
     assert result.status == "failed"
 
 

@@ -121,9 +121,30 @@ def _validators(which: str) -> dict[str, Any]:
     return validators
 
 
+# The code of each upstream code the corpus holds, in the OpenAI dialect: server_error for an
+# overload (the code Codex retries) and for a cut (wireshift's stream_interrupted); the Open
+# Responses dialect keeps the canonical server_is_overloaded.
+CANONICAL = {"overloaded": "server_error", "stream_interrupted": "server_error"}
+
+# Codes the OpenAI spec's ResponseErrorCode lacks but the real backends send in
+# response.failed, and Codex acts on (it stops retrying on them): docs/errors.md. The rest of
+# such an error object is still checked.
+SPEC_EXTENSION_CODES = frozenset(
+    {"context_length_exceeded", "insufficient_quota", "usage_not_included"}
+)
+
+
+def _as_spec_allows(event: dict[str, Any]) -> dict[str, Any]:
+    error = (event.get("response") or {}).get("error")
+    if not isinstance(error, dict) or error.get("code") not in SPEC_EXTENSION_CODES:
+        return event
+    return {**event, "response": {**event["response"], "error": {**error, "code": "server_error"}}}
+
+
 def _spec_errors(events: list[dict[str, Any]], which: str) -> list[str]:
     validators = _validators(which)
     errors = []
+    events = [_as_spec_allows(event) for event in events]
     for event in events:
         validator = validators.get(event["type"])
         if validator is None:
@@ -259,12 +280,11 @@ def test_corpus_stream(name: str) -> None:
             assert "".join(deltas.get(event["item_id"], [])) == event["arguments"]
     assert _spec_errors(events, "openai") == []
     error: dict[str, Any] = response["error"] or {}
-    if "upstream_code" in error:
-        expected = ending[0] if isinstance(ending, tuple) else "stream_interrupted"
-        assert error["upstream_code"] == expected
-        assert error["code"] == "server_error"
-    elif isinstance(ending, tuple):
-        assert (error["code"], error["message"]) == ending
+    if status == "failed":
+        # The canonical code clients act on, the upstream's own kept beside it.
+        own = ending[0] if isinstance(ending, tuple) else "stream_interrupted"
+        assert error["code"] == CANONICAL[own]
+        assert error.get("upstream_code", error["code"]) == own
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -278,7 +298,9 @@ def test_corpus_stream_open_responses_dialect(name: str) -> None:
     response = events[-1]["response"]
     assert (response["status"], _texts(response["output"])) == (status, (text, reasoning))
     if isinstance(ending, tuple):
-        assert (response["error"]["code"], response["error"]["message"]) == ending
+        error = response["error"]
+        assert (error["upstream_code"], error["message"]) == ending
+        assert error["code"] == {"overloaded": "server_is_overloaded"}[ending[0]]
     assert _spec_errors(events, "openresponses") == []
 
 

@@ -23,11 +23,23 @@ existing ``except ValueError`` blocks keep working::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
+
+from ._upstream_codes import (
+    FATAL_CODES,
+    canonical_code,
+    delay_wording,
+    error_object,
+    provider_error,
+    retry_after_from_headers,
+    retry_after_from_message,
+    status_for,
+)
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -256,32 +268,22 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
     return f"{text[:limit]}... ({len(text) - limit} more characters)"
 
 
-# Error codes and the HTTP status a gateway answers with; any other code is a bad gateway.
-_STATUS_BY_CODE = {
-    "rate_limit_exceeded": 429,
-    "insufficient_quota": 429,
-    "context_length_exceeded": 400,
-    "invalid_prompt": 400,
-    "invalid_request_error": 400,
-    "invalid_api_key": 401,
-    "authentication_error": 401,
-    "permission_denied": 403,
-    "not_found": 404,
-    "model_not_found": 404,
-    "server_error": 502,
-    "server_is_overloaded": 503,
-}
-
-
 class UpstreamError(WireshiftError):
-    """The upstream ended a response or stream with an error.
+    """The upstream ended a response or stream with an error, or answered with one.
 
-    ``message`` and ``code`` are the upstream's own (``code`` as text even when a provider
-    sends a number). ``status`` is the HTTP status a gateway should answer with: the one the
-    upstream gave, else one chosen from ``code``, else 502. ``source`` says where the error
-    was found: ``"response.error"``, ``"event.error"`` (a top-level ``error`` beside a
-    ``response`` whose own error is null), ``"error event"``, ``"chunk.error"``...; ``raw`` is
-    the error object as it came. An accumulated result that ended in it is ``result``.
+    ``code`` is the one canonical code clients act on (``context_length_exceeded``,
+    ``rate_limit_exceeded``, ``insufficient_quota``, ``invalid_request_error``,
+    ``authentication_error``, ``permission_denied``, ``model_not_found``,
+    ``server_is_overloaded``, ``server_error``...; see the Errors page), read from the
+    provider's own code, type, wording and HTTP status. ``upstream_code`` is the provider's
+    own code (sent on as ``upstream_code`` beside ``code`` when they differ) and ``message``
+    its message, verbatim. ``status`` is the HTTP status a gateway should answer with: the
+    upstream's, else one chosen from ``code``. ``retry_after`` is the delay in seconds the
+    upstream asked for (headers first, then its message), and :attr:`retryable` whether a
+    client should try again at all. ``source`` says where the error was found (``"http"``,
+    ``"response.error"``, ``"event.error"``, ``"error event"``, ``"chunk.error"``...);
+    ``raw`` is the error object as it came. An accumulated result that ended in it is
+    ``result``.
     """
 
     def __init__(
@@ -295,17 +297,53 @@ class UpstreamError(WireshiftError):
         source: str = "",
         raw: Mapping[str, Any] | None = None,
         event: Any = None,
+        retry_after: float | None = None,
     ) -> None:
-        super().__init__(_describe(code, message))
+        status = status if isinstance(status, int) and 400 <= status < 600 else None
+        canonical = canonical_code(status, code, type, message)
+        super().__init__(_describe(canonical, message))
         self.message = message
-        self.code = code
+        self.code = canonical
+        self.upstream_code = code
         self.type = type
         self.param = param
-        self.status = status or _STATUS_BY_CODE.get(code or "", 502)
+        self.status = status or status_for(canonical)
+        self.retry_after = (
+            retry_after if retry_after is not None else retry_after_from_message(message)
+        )
         self.source = source
         self.raw: dict[str, Any] = dict(raw or {})
         self.event = event
         self.result: Any = None
+
+    @property
+    def retryable(self) -> bool:
+        """Whether the same request may succeed later: false for a context overflow, a used-up
+        quota, a bad request, key or model (Codex gives up on these at once); true for rate
+        limits, overloads, server errors and cut streams."""
+        return self.code not in FATAL_CODES
+
+    @classmethod
+    def from_http(
+        cls, status: int, body: Any = b"", headers: Mapping[str, str] | None = None
+    ) -> UpstreamError:
+        """The error an upstream answered with: its HTTP ``status``, ``body`` (bytes, text or
+        parsed JSON, of any common shape: OpenAI, vLLM, Ollama, llama.cpp, OpenRouter,
+        LiteLLM, Anthropic, an HTML or text page, nothing) and ``headers`` (any mapping;
+        ``Retry-After``, ``retry-after-ms`` and ``x-ratelimit-reset-*`` are read)."""
+        found, text = error_object(body)
+        delay = retry_after_from_headers(headers)
+        if found is not None:
+            error = cls.from_payload(found, "http", status=status, retry_after=delay)
+            if error is not None:
+                return error
+        return cls(
+            excerpt(text) if text else f"the upstream answered HTTP {status} with an empty body",
+            status=status,
+            source="http",
+            raw={"body": excerpt(text, 4 * EXCERPT)} if text else {},
+            retry_after=delay,
+        )
 
     @classmethod
     def from_payload(cls, error: Any, source: str, **more: Any) -> UpstreamError | None:
@@ -321,14 +359,27 @@ class UpstreamError(WireshiftError):
         if isinstance(nested, Mapping) and not any(error.get(k) for k in ("code", "message")):
             # {"error": {...}} wrapped once more (an error body forwarded as is).
             return cls.from_payload(nested, source, **more)
+        if isinstance(nested, str) and nested and not error.get("message"):
+            error = {**error, "message": nested}  # Ollama's {"error": "text"}
+        status = more.pop("status", None) or _status(error.get("status"))
+        code = error.get("code")
+        if status is None and (numeric := _status(code)) is not None:
+            status = numeric  # vLLM and LiteLLM put the HTTP status in "code"
         message = error.get("message")
-        status = more.pop("status", None) or error.get("status")
+        message = message if isinstance(message, str) else _text(message)
+        kind = _text(error.get("type"))
+        inner = error.get("provider_error") or provider_error(error)
+        if isinstance(inner, Mapping) and isinstance(inner.get("message"), str):
+            # OpenRouter's "Provider returned error": the provider's own words say why.
+            code = inner.get("code") if _status(inner.get("code")) is None else code
+            kind = _text(inner.get("type")) or kind
+            message = inner["message"]
         return cls(
-            message if isinstance(message, str) else _text(message),
-            code=_text(error.get("code")),
-            type=_text(error.get("type")),
+            message,
+            code=_text(code),
+            type=kind,
             param=_text(error.get("param")),
-            status=status if isinstance(status, int) and 400 <= status < 600 else None,
+            status=status,
             source=source,
             raw=error,
             **more,
@@ -405,20 +456,66 @@ class UpstreamError(WireshiftError):
         return cls(f"the upstream stream was cut {what}", code="stream_interrupted")
 
     def to_response_error(self) -> dict[str, Any]:
-        """The error as a Responses ``response.error`` object: ``code`` and ``message``, and
-        whatever else the upstream sent."""
+        """The error as a Responses ``response.error`` object: the canonical ``code`` and the
+        upstream's ``message`` (with the delay worded as Codex reads it, when the upstream
+        gave one only in a header), and whatever else the upstream sent."""
         body = dict(self.raw)
+        body.pop("provider_error", None)
         body["code"] = self.code
-        body["message"] = self.message
+        body["message"] = self.client_message()
+        if self.upstream_code and self.upstream_code != self.code:
+            body["upstream_code"] = self.upstream_code
         return body
 
     def to_body(self) -> dict[str, Any]:
-        """``{"error": {"message", "type", "code"}}``, the error body Chat clients expect."""
+        """``{"error": {"message", "type", "code", "param"}}``, the error body Chat clients
+        expect (send it with :attr:`status` and :meth:`http_headers`)."""
         kind = self.type or (
             "invalid_request_error" if 400 <= self.status < 500 else "server_error"
         )
+        error: dict[str, Any] = {
+            "message": self.client_message(),
+            "type": kind,
+            "code": self.code,
+            "param": self.param,
+        }
+        if self.upstream_code and self.upstream_code != self.code:
+            error["upstream_code"] = self.upstream_code
+        return {"error": error}
+
+    def http_headers(self) -> dict[str, str]:
+        """The headers to answer with before a stream starts: ``retry-after`` (whole seconds)
+        and ``retry-after-ms`` when the upstream asked for a delay, and ``x-should-retry``,
+        which the openai SDK obeys over its own rule (so it does not retry a used-up quota's
+        429, and does retry an overloaded backend's 503)."""
+        headers = {"x-should-retry": "true" if self.retryable else "false"}
+        if self.retry_after is not None:
+            headers["retry-after"] = str(max(math.ceil(self.retry_after), 0))
+            headers["retry-after-ms"] = str(max(math.ceil(self.retry_after * 1000), 0))
+        return headers
+
+    def client_message(self) -> str:
+        """The message to show: the upstream's own (else a description of the failure), with
+        "Please try again in ..." added when the delay came only from a header."""
         message = self.message or str(self)
-        return {"error": {"message": message, "type": kind, "code": self.code}}
+        if (
+            self.retry_after is not None
+            and self.code == "rate_limit_exceeded"
+            and retry_after_from_message(message) is None
+        ):
+            message = message.rstrip()
+            stop = "" if message.endswith((".", "!", "?")) else "."
+            message = f"{message}{stop} {delay_wording(self.retry_after)}"
+        return message
+
+
+def _status(value: Any) -> int | None:
+    """An HTTP error status given as a number or digits, else ``None``."""
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 400 <= value < 600:
+        return value
+    return None
 
 
 def _text(value: Any) -> str | None:

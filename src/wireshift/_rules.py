@@ -170,21 +170,31 @@ def new_id(prefix: str) -> str:
 
 # --- an upstream failure as a Responses error -----------------------------------------------
 
-# ResponseErrorCode in the OpenAI spec that a chat upstream can cause; any other code goes
-# under `upstream_code`, with the nearest of these as `code`.
+# ResponseErrorCode in the OpenAI spec that a chat upstream can cause, and the codes clients act
+# on that the real backends send although the spec's enum lacks them (Codex stops retrying on
+# them, and says why). Any other canonical code goes out as the nearest spec code. Not
+# server_is_overloaded: Codex 0.169 takes it as final and prints its own "Selected model is at
+# capacity" instead of the upstream's words, where server_error is retried and shown.
 _OPENAI_ERROR_CODES = frozenset({"server_error", "rate_limit_exceeded", "invalid_prompt"})
-_NEAREST_CODE = {"429": "rate_limit_exceeded", "400": "invalid_prompt"}
+_ACTED_ON_CODES = frozenset({"context_length_exceeded", "insufficient_quota", "usage_not_included"})
+# A request that can never succeed goes out as invalid_prompt, the spec's one code a client
+# does not retry; the rest (a cut, an unreachable or unreadable upstream) as server_error.
+_NEAREST_CODE = dict.fromkeys(
+    ("invalid_request_error", "authentication_error", "permission_denied", "model_not_found"),
+    "invalid_prompt",
+)
 
 
 def response_error(error: UpstreamError, *, open_responses: bool) -> dict[str, Any]:
-    """The ``response.error`` object of ``response.failed`` for an upstream failure: its
-    message verbatim, and a code of the target's dialect."""
-    code = error.code or error.type or "server_error"
-    fields: dict[str, Any] = {
-        "code": code,
-        "message": error.message or "the upstream failed without a message",
-    }
-    if not open_responses and code not in _OPENAI_ERROR_CODES:
-        fields["code"] = _NEAREST_CODE.get(code, "server_error")
-        fields["upstream_code"] = code
+    """The ``response.error`` object of ``response.failed`` for an upstream failure: the
+    canonical code (in the OpenAI dialect, the nearest the clients read), the upstream's own
+    as ``upstream_code`` when it differs, and its message (see
+    :meth:`UpstreamError.client_message`)."""
+    code = error.code
+    if not open_responses and code not in _OPENAI_ERROR_CODES | _ACTED_ON_CODES:
+        code = _NEAREST_CODE.get(code, "server_error")
+    fields: dict[str, Any] = {"code": code, "message": error.client_message()}
+    own = error.upstream_code or (error.code if code != error.code else None)
+    if own and own != code:
+        fields["upstream_code"] = own
     return fields

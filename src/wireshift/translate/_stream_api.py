@@ -2,7 +2,9 @@
 
 ``events`` may be raw SSE chunks (``bytes``/``str``, split anywhere), decoded SSE events
 (wireshift :class:`~wireshift.SSEEvent` or ``httpx_sse.ServerSentEvent``: anything with
-``.data``), mappings, or models, from a sync or async iterable.
+``.data``), mappings, or models, from a sync or async iterable. An
+:class:`~wireshift.UpstreamError` among them (a gateway's own view of a failure: the
+upstream's HTTP error, a lost connection) ends the stream with that failure.
 
 ``to="responses"`` reads a Chat Completions stream and yields Responses events;
 ``to="chat"`` reads a Responses stream and yields ``ChatCompletionChunk`` models. With
@@ -102,6 +104,10 @@ class _Pipeline:
             self.translator.rec.notes = notes
 
     def feed(self, item: Any) -> list[Any]:
+        if isinstance(item, UpstreamError):
+            # A failure the gateway saw outside the stream (an HTTP error status, a lost
+            # connection): the stream ends with it as if the upstream had sent it.
+            return self.translator.fail(item)
         events = self.reader.read(item)
         if len(events) == 1:  # the usual raw chunk: one event
             name, payload = events[0]

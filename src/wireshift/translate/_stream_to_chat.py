@@ -225,6 +225,13 @@ class ResponsesToChatStream:
         """The input has ended: a half event still to come is a cut."""
         self._at_eof = True
 
+    def fail(self, error: UpstreamError) -> list[Any]:
+        """End the stream now with the upstream's failure (a gateway that saw it outside the
+        stream), as for a failure read from the stream."""
+        if self._finished:
+            return []
+        return self._fail(error)
+
     def _fail(self, error: UpstreamError) -> list[Any]:
         """End with the upstream's failure: raised while nothing was sent (a gateway can
         still answer with its status), else the last chunk, ``{"error": {...}}``."""

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-Reply = tuple[int, str, bytes]
-"""Status, content type and body of an HTTP answer."""
+Reply = tuple[int, str, bytes] | tuple[int, str, bytes, dict[str, str]]
+"""Status, content type and body of an HTTP answer, and any more headers."""
 
 
 @contextmanager
@@ -50,9 +50,11 @@ def serve_upstream(handle: Callable[[str, Any, dict[str, str]], Reply]) -> Itera
 
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)))
-            status, kind, payload = handle(self.path, body, dict(self.headers.items()))
+            status, kind, payload, *more = handle(self.path, body, dict(self.headers.items()))
             self.send_response(status)
             self.send_header("content-type", kind)
+            for name, value in (more[0] if more else {}).items():
+                self.send_header(name, value)
             self.send_header("content-length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)

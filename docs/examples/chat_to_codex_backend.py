@@ -74,15 +74,17 @@ def create_app(
         include_usage = bool(chat.stream_options and chat.stream_options.include_usage)
         request = translate_request(chat, to="responses", profile=PROFILE, model=model)
         for note in request.notes:
-            log.info("%s", note)  # "input[0]: moved (the backend takes no system messages...)"
+            log.debug("%s", note)  # "input[0]: moved (the backend takes no system messages...)"
         # --8<-- [end:request]
         async with client.stream(
             "POST", f"{upstream}/responses", content=request.body, headers=headers
         ) as reply:
             # --8<-- [start:reply]
-            if reply.status_code >= 400:  # refused before streaming: a JSON error body
-                error = _http_error(reply.status_code, await reply.aread())
-                await _json(send, error.status, error.to_body())
+            if reply.status_code >= 400:  # refused before streaming
+                error = wireshift.UpstreamError.from_http(
+                    reply.status_code, await reply.aread(), reply.headers
+                )
+                await _fail(send, error)
                 return
             if not wants_stream:
                 # The backend streams even so (as application/json): collapse the stream.
@@ -92,7 +94,7 @@ def create_app(
                         result, to="chat", tool_names=request.tool_names, profile=PROFILE
                     )
                 except wireshift.UpstreamError as failure:
-                    await _json(send, failure.status, failure.to_body())
+                    await _fail(send, failure)
                     return
                 for note in translated.notes:
                     log.debug("response note: %s", note)
@@ -111,7 +113,7 @@ def create_app(
             try:
                 first = await anext(chunks)
             except wireshift.UpstreamError as error:
-                await _json(send, error.status, error.to_body())
+                await _fail(send, error)
                 return
             await send(
                 {
@@ -128,6 +130,10 @@ def create_app(
             async for data in chunks:
                 await send({"type": "http.response.body", "body": data, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
+            if chunks.error is not None:
+                log.warning("upstream failed mid-stream: %s", chunks.error)
+            for note in chunks.notes:
+                log.debug("stream note: %s", note)
             # --8<-- [end:reply]
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
@@ -166,14 +172,12 @@ def create_app(
     return app
 
 
-def _http_error(status: int, body: bytes) -> wireshift.UpstreamError:
-    """The upstream's own error, answered with the upstream's own status."""
-    try:
-        payload: Any = json.loads(body)
-    except ValueError:
-        payload = body.decode("utf-8", "replace").strip()
-    found = wireshift.UpstreamError.from_payload(payload, "http", status=status)
-    return found or wireshift.UpstreamError(f"HTTP {status}", status=status, source="http")
+async def _fail(send: Send, error: wireshift.UpstreamError) -> None:
+    """Answer with the upstream's failure: its status (a 429 as a 429, a context overflow as a
+    400 with code ``context_length_exceeded``), ``Retry-After`` when it asked for a delay, and
+    ``x-should-retry`` so the openai SDK retries only what can succeed."""
+    log.warning("upstream failed: HTTP %s %s: %s", error.status, error.code, error.message)
+    await _json(send, error.status, error.to_body(), error.http_headers())
 
 
 async def _events_until_cut(reply: httpx.Response) -> AsyncIterator[wireshift.SSEEvent]:
@@ -195,12 +199,15 @@ async def _read_body(receive: Receive) -> bytes:
             return b"".join(parts)
 
 
-async def _json(send: Send, status: int, payload: dict[str, Any]) -> None:
+async def _json(
+    send: Send, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+) -> None:
+    extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json")],
+            "headers": [(b"content-type", b"application/json"), *extra],
         }
     )
     await send({"type": "http.response.body", "body": json.dumps(payload).encode()})

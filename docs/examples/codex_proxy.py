@@ -24,6 +24,7 @@ Settings (environment): ``UPSTREAM_URL`` (the backend's base URL, ending in ``/v
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
@@ -31,12 +32,14 @@ from typing import Any
 import httpx
 
 import wireshift
-from wireshift.translate import atranslate_stream, translate_request
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+
+# Notes at debug level, upstream failures at warning level; never a request body or a key.
+log = logging.getLogger("codex_proxy")
 
 
 def create_app(
@@ -58,22 +61,36 @@ def create_app(
     # LLM streams can pause for minutes between chunks; only connecting should be quick.
     client = httpx.AsyncClient(timeout=httpx.Timeout(600.0, connect=10.0))
 
-    async def chat_stream(body: bytes) -> AsyncIterator[bytes]:
-        """The upstream's SSE bytes; an HTTP or connection error becomes a chat error event,
-        which the stream translation turns into ``response.failed`` with its message."""
+    async def open_upstream(body: bytes) -> httpx.Response:
+        """The upstream's streamed reply; an HTTP error status or no connection at all raises
+        the UpstreamError to answer with, before any byte went to Codex."""
+        request = client.build_request(
+            "POST", f"{upstream}/chat/completions", content=body, headers=headers
+        )
         try:
-            async with client.stream(
-                "POST", f"{upstream}/chat/completions", content=body, headers=headers
-            ) as reply:
-                if reply.status_code >= 400:
-                    error = _upstream_error(reply.status_code, await reply.aread())
-                    yield b"data: " + json.dumps({"error": error}).encode() + b"\n\n"
-                    return
-                async for chunk in reply.aiter_bytes():
-                    yield chunk
+            reply = await client.send(request, stream=True)
         except httpx.HTTPError as exc:
-            error = {"message": f"upstream unreachable: {exc!r}", "code": "upstream_unreachable"}
-            yield b"data: " + json.dumps({"error": error}).encode() + b"\n\n"
+            raise wireshift.UpstreamError(
+                f"upstream unreachable: {type(exc).__name__}",
+                code="upstream_unreachable",
+                source="http",
+            ) from exc
+        if reply.status_code >= 400:
+            raw = await reply.aread()
+            await reply.aclose()
+            raise wireshift.UpstreamError.from_http(reply.status_code, raw, reply.headers)
+        return reply
+
+    async def chat_stream(reply: httpx.Response) -> AsyncIterator[bytes]:
+        """The upstream's SSE bytes. A connection lost mid-stream ends the input; the stream
+        translation then fails the turn as cut (``stream_interrupted``)."""
+        try:
+            async for chunk in reply.aiter_bytes():
+                yield chunk
+        except httpx.HTTPError as exc:
+            log.warning("upstream stream lost: %s", type(exc).__name__)
+        finally:
+            await reply.aclose()
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -94,12 +111,21 @@ def create_app(
             raw = wireshift.decode_body(
                 await _read_body(receive), request_headers.get("content-encoding")
             )
-            chat = translate_request(raw, to="chat", profile=profile, model=model)
+            chat = wireshift.translate_request(raw, to="chat", profile=profile, model=model)
         except wireshift.WireshiftError as exc:
             await _json(
                 send, 400, {"error": {"message": str(exc), "type": "invalid_request_error"}}
             )
             return
+        for note in chat.notes:
+            log.debug("request note: %s", note)
+
+        source: AsyncIterator[Any]
+        try:
+            source = chat_stream(await open_upstream(chat.body))
+        except wireshift.UpstreamError as error:
+            log.warning("upstream failed: HTTP %s %s: %s", error.status, error.code, error.message)
+            source = _only(error)
 
         await send(
             {
@@ -111,8 +137,8 @@ def create_app(
                 ],
             }
         )
-        events = atranslate_stream(
-            chat_stream(chat.body),
+        events = wireshift.atranslate_stream(
+            source,
             to="responses",
             tool_names=chat.tool_names,
             profile=profile,
@@ -122,22 +148,19 @@ def create_app(
         async for data in events:
             await send({"type": "http.response.body", "body": data, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
+        # A failure after the stream started went to Codex as response.failed.
+        if events.error is not None:
+            log.warning(
+                "upstream failed mid-stream: %s: %s", events.error.code, events.error.message
+            )
+        for note in events.notes:
+            log.debug("stream note: %s", note)
 
     return app
 
 
-def _upstream_error(status: int, body: bytes) -> dict[str, Any]:
-    """The upstream's own error message when its body has one, else the raw text."""
-    message = body.decode("utf-8", "replace").strip() or f"HTTP {status}"
-    try:
-        error = json.loads(body).get("error")
-    except (ValueError, AttributeError):
-        error = None
-    if isinstance(error, dict) and error.get("message"):
-        message = str(error["message"])
-    elif isinstance(error, str):
-        message = error
-    return {"message": f"upstream HTTP {status}: {message}", "code": f"http_{status}"}
+async def _only(error: wireshift.UpstreamError) -> AsyncIterator[Any]:
+    yield error
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -149,15 +172,19 @@ async def _read_body(receive: Receive) -> bytes:
             return b"".join(parts)
 
 
-async def _json(send: Send, status: int, payload: dict[str, Any]) -> None:
+async def _json(
+    send: Send, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+) -> None:
+    body = json.dumps(payload).encode()
+    extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json")],
+            "headers": [(b"content-type", b"application/json"), *extra],
         }
     )
-    await send({"type": "http.response.body", "body": json.dumps(payload).encode()})
+    await send({"type": "http.response.body", "body": body})
 
 
 app = create_app()

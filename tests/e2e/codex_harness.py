@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -283,3 +283,84 @@ def serve_proxy(upstream_url: str, profile: str) -> Iterator[str]:
 
     with serve_asgi(module.app) as url:
         yield url
+
+
+# --- one Codex run over a scripted upstream, default retries ------------------------------
+
+TIMEOUT = 240.0
+"""Seconds one ``codex exec`` may take, all its retries included."""
+REQUEST_CAP = 12
+"""Requests an upstream serves as scripted before it answers HTTP 400: a bound on the run
+should the proxy let Codex loop (run the call, send its output, get the same cut again)."""
+
+
+Script = Callable[[dict[str, Any]], RawReply]
+"""What an upstream answers to a chat request."""
+
+
+@dataclass
+class Outcome:
+    """One ``codex exec`` and every chat request the upstream got during it."""
+
+    run: CodexRun
+    work: Path
+    requests: list[dict[str, Any]]
+    arrivals: list[float]
+    """Seconds from the start of ``codex exec`` to each request."""
+
+    def explain(self) -> str:
+        arrivals = ", ".join(f"{t:.1f}" for t in self.arrivals)
+        return (
+            f"{len(self.requests)} upstream requests, at {arrivals} s\n"
+            f"tool messages sent back: {[tool_messages(r) for r in self.requests]}\n"
+            f"{self.run.explain()}"
+        )
+
+    def lines(self, name: str) -> list[str]:
+        """The lines of ``name`` in the work directory (none if it does not exist)."""
+        path = self.work / name
+        return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
+@dataclass
+class Recorder:
+    """Serves ``script`` and records each request; past :data:`REQUEST_CAP` it answers 400."""
+
+    script: Script
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    arrivals: list[float] = field(default_factory=list)
+    start: float = field(default_factory=time.monotonic)
+
+    def __call__(self, path: str, body: Any) -> RawReply:
+        self.requests.append(body)
+        self.arrivals.append(time.monotonic() - self.start)
+        if not path.endswith("/chat/completions"):
+            return json_reply(404, {"error": {"message": f"no route for {path}"}})
+        if len(self.requests) > REQUEST_CAP:
+            error = {"message": "e2e upstream: request cap reached", "type": "e2e"}
+            return json_reply(400, {"error": error})
+        return self.script(body)
+
+
+def json_reply(status: int, payload: dict[str, Any]) -> RawReply:
+    body = json.dumps(payload).encode()
+    headers = [("content-type", "application/json"), ("content-length", str(len(body)))]
+    return RawReply(status, headers, body)
+
+
+def run_codex(codex: str, script: Script, profile: str, tmp_path: Path) -> Outcome:
+    """One ``codex exec`` turn, default retries, through the proxy over ``script``."""
+    work = tmp_path / "work"
+    work.mkdir()
+    home = tmp_path / "home"
+    home.mkdir()
+    recorder = Recorder(script)
+    with serve_raw(recorder) as upstream_url, serve_proxy(upstream_url, profile) as proxy_url:
+        codex_home(home, proxy_url, retries=True)
+        recorder.start = time.monotonic()
+        run = exec_codex(codex, home, work, "Run the commands you are told to.", timeout=TIMEOUT)
+    return Outcome(run, work, recorder.requests, recorder.arrivals)
+
+
+def tool_messages(request: dict[str, Any]) -> list[dict[str, Any]]:
+    return [m for m in request.get("messages", []) if m.get("role") == "tool"]

@@ -20,34 +20,26 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from codex_harness import (
-    CodexRun,
+    Outcome,
     RawReply,
+    Script,
     chat_chunks,
-    codex_home,
-    exec_codex,
     find_codex,
-    serve_proxy,
-    serve_raw,
+    run_codex,
     shell_arguments,
     shell_tool,
     sse,
+    tool_messages,
 )
 
 pytestmark = pytest.mark.e2e
-
-TIMEOUT = 240.0
-"""Seconds one ``codex exec`` may take, all its retries included."""
-REQUEST_CAP = 12
-"""Requests an upstream serves as scripted before it answers HTTP 400: a bound on the run
-should the proxy let Codex loop (run the call, send its output, get the same cut again)."""
 
 # printf builds each marker, so a marker line appears only if the command really ran.
 RAN_COMMAND = "printf 'ran-%s\\n' ok >> ran.txt"
@@ -64,81 +56,6 @@ SSE_TYPE = ("content-type", "text/event-stream")
 def codex() -> str:
     """The pinned Codex CLI binary (installed on first use)."""
     return find_codex()
-
-
-# --- the upstream and the run -------------------------------------------------------------
-
-
-Script = Callable[[dict[str, Any]], RawReply]
-"""What an upstream answers to a chat request."""
-
-
-@dataclass
-class Outcome:
-    """One ``codex exec`` and every chat request the upstream got during it."""
-
-    run: CodexRun
-    work: Path
-    requests: list[dict[str, Any]]
-    arrivals: list[float]
-    """Seconds from the start of ``codex exec`` to each request."""
-
-    def explain(self) -> str:
-        arrivals = ", ".join(f"{t:.1f}" for t in self.arrivals)
-        return (
-            f"{len(self.requests)} upstream requests, at {arrivals} s\n"
-            f"tool messages sent back: {[tool_messages(r) for r in self.requests]}\n"
-            f"{self.run.explain()}"
-        )
-
-    def lines(self, name: str) -> list[str]:
-        """The lines of ``name`` in the work directory (none if it does not exist)."""
-        path = self.work / name
-        return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-
-
-@dataclass
-class Recorder:
-    """Serves ``script`` and records each request; past :data:`REQUEST_CAP` it answers 400."""
-
-    script: Script
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    arrivals: list[float] = field(default_factory=list)
-    start: float = field(default_factory=time.monotonic)
-
-    def __call__(self, path: str, body: Any) -> RawReply:
-        self.requests.append(body)
-        self.arrivals.append(time.monotonic() - self.start)
-        if not path.endswith("/chat/completions"):
-            return _json_reply(404, {"error": {"message": f"no route for {path}"}})
-        if len(self.requests) > REQUEST_CAP:
-            error = {"message": "e2e upstream: request cap reached", "type": "e2e"}
-            return _json_reply(400, {"error": error})
-        return self.script(body)
-
-
-def _json_reply(status: int, payload: dict[str, Any]) -> RawReply:
-    body = json.dumps(payload).encode()
-    headers = [("content-type", "application/json"), ("content-length", str(len(body)))]
-    return RawReply(status, headers, body)
-
-
-def run_codex(codex: str, script: Script, profile: str, tmp_path: Path) -> Outcome:
-    """One ``codex exec`` turn, default retries, through the proxy over ``script``."""
-    work = tmp_path / "work"
-    work.mkdir()
-    home = tmp_path / "home"
-    home.mkdir()
-    recorder = Recorder(script)
-    with serve_raw(recorder) as upstream_url, serve_proxy(upstream_url, profile) as proxy_url:
-        codex_home(home, proxy_url, retries=True)
-        recorder.start = time.monotonic()
-        run = exec_codex(codex, home, work, "Run the commands you are told to.", timeout=TIMEOUT)
-    return Outcome(run, work, recorder.requests, recorder.arrivals)
-
-
-def tool_messages(request: dict[str, Any]) -> list[dict[str, Any]]:
-    return [m for m in request.get("messages", []) if m.get("role") == "tool"]
 
 
 def _text(content: Any) -> str:

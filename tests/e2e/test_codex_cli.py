@@ -209,8 +209,10 @@ def test_upstream_requests_match_the_spec(turn: Turn) -> None:
 def test_an_upstream_error_reaches_codex(
     codex: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """An upstream HTTP error becomes ``response.failed`` whose message Codex prints."""
-    refusal = f"maximum context length exceeded ({uuid.uuid4().hex[:8]})"
+    """An upstream HTTP error becomes ``response.failed`` whose message Codex prints, once:
+    a refused request is not sent again. (A context overflow gets Codex's own words:
+    tests/e2e/test_codex_errors.py.)"""
+    refusal = f"Unsupported value for 'tool_choice' ({uuid.uuid4().hex[:8]})"
     turn = run_turn(codex, ScriptedUpstream(refusal=refusal), "openai", tmp_path_factory)
     assert turn.returncode != 0, turn.explain()
     assert refusal in turn.stdout + turn.stderr, turn.explain()

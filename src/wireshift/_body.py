@@ -10,7 +10,13 @@ import io
 import zlib
 from collections.abc import Callable
 
-from ._errors import ArgumentTypeError, BodyTooLargeError, CorruptBodyError, UnknownEncodingError
+from ._errors import (
+    ArgumentTypeError,
+    BodyTooLargeError,
+    CorruptBodyError,
+    UnknownEncodingError,
+    excerpt,
+)
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "decode_body"]
 
@@ -51,9 +57,9 @@ def decode_body(
         decoder = _DECODERS.get(coding)
         if decoder is None:
             raise UnknownEncodingError(
-                f"cannot decode Content-Encoding {coding!r}; known: identity, "
+                f"cannot decode Content-Encoding {excerpt(repr(coding), 60)}; known: identity, "
                 + ", ".join(sorted(_DECODERS)),
-                encoding=coding,
+                encoding=excerpt(coding, 60),
             )
         data = decoder(data, max_bytes)
     if len(data) > max_bytes:
@@ -73,26 +79,50 @@ def _too_large(coding: str, max_bytes: int) -> BodyTooLargeError:
     )
 
 
+# Output is taken in pieces of at most _PIECE bytes and input given in windows of _WINDOW
+# (zlib copies the input it has not used yet on every call): a bomb is refused holding no
+# more than the cap plus one piece.
+_PIECE = 1 << 20
+_WINDOW = 1 << 16
+
+
 def _inflate(data: bytes, max_bytes: int, wbits: int, coding: str) -> bytes:
-    """Inflate every member (gzip allows several), never holding more than max_bytes + 1."""
-    out = bytearray()
-    rest = data
+    """Inflate every member (gzip allows several), never holding more than
+    ``max_bytes`` + one piece."""
+    pieces: list[bytes] = []
+    size = 0
+    view = memoryview(data)
+    start = 0
     while True:
         inflater = zlib.decompressobj(wbits)
+        read = start
         try:
-            out += inflater.decompress(rest, max_bytes + 1 - len(out))
-            if len(out) > max_bytes or inflater.unconsumed_tail:
-                raise _too_large(coding, max_bytes)
-            out += inflater.flush()
+            while not inflater.eof:
+                pending: bytes | memoryview = inflater.unconsumed_tail
+                if not pending:
+                    if read >= len(view):
+                        break
+                    pending = view[read : read + _WINDOW]
+                    read += len(pending)
+                piece = inflater.decompress(pending, _PIECE)
+                size += len(piece)
+                if size > max_bytes:
+                    raise _too_large(coding, max_bytes)
+                pieces.append(piece)
+            tail = inflater.flush()
         except zlib.error as exc:
-            raise CorruptBodyError(f"corrupt {coding} body: {exc}", encoding=coding) from None
+            raise CorruptBodyError(
+                f"corrupt {coding} body: {excerpt(str(exc), 120)}", encoding=coding
+            ) from None
+        size += len(tail)
+        if size > max_bytes:
+            raise _too_large(coding, max_bytes)
+        pieces.append(tail)
         if not inflater.eof:
             raise CorruptBodyError(f"{coding} body ends before its stream does", encoding=coding)
-        if len(out) > max_bytes:
-            raise _too_large(coding, max_bytes)
-        rest = inflater.unused_data
-        if not rest.strip(b"\x00"):
-            return bytes(out)
+        start = read - len(inflater.unused_data)
+        if not view[start:].tobytes().strip(b"\x00"):
+            return b"".join(pieces)
 
 
 def _gzip(data: bytes, max_bytes: int) -> bytes:
@@ -113,20 +143,30 @@ def _zstd(data: bytes, max_bytes: int) -> bytes:
         from compression import zstd  # Python 3.14+
     except ImportError:
         return _zstd_extra(data, max_bytes)
-    out = bytearray()
+    pieces: list[bytes] = []
+    size = 0
     rest = data
     try:
         while rest:
             decompressor = zstd.ZstdDecompressor()
-            out += decompressor.decompress(rest, max_bytes + 1 - len(out))
-            if len(out) > max_bytes or (not decompressor.needs_input and not decompressor.eof):
-                raise _too_large("zstd", max_bytes)
+            pending = rest
+            while True:
+                piece = decompressor.decompress(pending, _PIECE)
+                pending = b""
+                size += len(piece)
+                if size > max_bytes:
+                    raise _too_large("zstd", max_bytes)
+                pieces.append(piece)
+                if decompressor.eof or decompressor.needs_input:
+                    break
             if not decompressor.eof:
                 raise CorruptBodyError("zstd body ends before its frame does", encoding="zstd")
             rest = decompressor.unused_data
     except zstd.ZstdError as exc:
-        raise CorruptBodyError(f"corrupt zstd body: {exc}", encoding="zstd") from None
-    return bytes(out)
+        raise CorruptBodyError(
+            f"corrupt zstd body: {excerpt(str(exc), 120)}", encoding="zstd"
+        ) from None
+    return b"".join(pieces)
 
 
 def _zstd_extra(data: bytes, max_bytes: int) -> bytes:
@@ -156,7 +196,9 @@ def _zstd_extra(data: bytes, max_bytes: int) -> bytes:
                 raise CorruptBodyError("zstd body ends before its frame does", encoding="zstd")
             rest = frame.unused_data
     except zstandard.ZstdError as exc:
-        raise CorruptBodyError(f"corrupt zstd body: {exc}", encoding="zstd") from None
+        raise CorruptBodyError(
+            f"corrupt zstd body: {excerpt(str(exc), 120)}", encoding="zstd"
+        ) from None
     return bytes(out)
 
 

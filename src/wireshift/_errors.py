@@ -55,6 +55,7 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidJSONError",
     "MissingContextError",
+    "NestingTooDeepError",
     "PayloadError",
     "StreamTruncatedError",
     "ToolSequenceError",
@@ -176,6 +177,15 @@ class PayloadError(WireshiftError, ValueError):
 
 class InvalidJSONError(PayloadError):
     """The bytes or text given were not JSON at all."""
+
+
+class NestingTooDeepError(PayloadError):
+    """A JSON document nests objects or arrays deeper than ``limit`` levels (see
+    :class:`~wireshift.Limits`)."""
+
+    def __init__(self, message: str, *, model: str | None = None, limit: int) -> None:
+        super().__init__(message, model=model)
+        self.limit = limit
 
 
 class BodyDecodeError(WireshiftError, ValueError):

@@ -22,10 +22,11 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
-from pydantic_core import CoreSchema, SchemaValidator, core_schema
+from pydantic_core import CoreSchema, PydanticSerializationError, SchemaValidator, core_schema
 from typing_extensions import Self
 
-from ._errors import PayloadError
+from ._errors import NestingTooDeepError, PayloadError
+from ._json import MAX_DEPTH_CEILING, escaped_json_text, load_json, model_json
 
 __all__ = [
     "UNKNOWN_TAG",
@@ -91,8 +92,14 @@ class WireModel(BaseModel):
             return data
         try:
             if isinstance(data, (bytes, bytearray, str)):
-                return cls.model_validate_json(data)
-            if isinstance(data, BaseModel):
+                try:
+                    return cls.model_validate_json(data)
+                except ValidationError as exc:
+                    if not _json_refused(exc):
+                        raise
+                # pydantic's parser refuses lone surrogates and deep nesting, json reads them
+                data = load_json(data, what=cls.__name__)
+            elif isinstance(data, BaseModel):
                 data = _dump_foreign(data)
             return cls.model_validate(data)
         except ValidationError as exc:
@@ -100,16 +107,41 @@ class WireModel(BaseModel):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON body as Python data: only fields that were set, unknown ones included."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        try:
+            return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        except (PydanticSerializationError, RecursionError):
+            raise NestingTooDeepError(
+                f"{type(self).__name__} nests too deep to write",
+                model=type(self).__name__,
+                limit=MAX_DEPTH_CEILING,
+            ) from None
 
     def to_json(self) -> bytes:
-        """The JSON body to send: compact UTF-8 bytes with only fields that were set."""
-        return self.__pydantic_serializer__.to_json(self, by_alias=True, exclude_unset=True)
+        """The JSON body to send: compact UTF-8 bytes with only fields that were set (a lone
+        surrogate written as its ``\\uXXXX`` escape)."""
+        return model_json(self)
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        """pydantic's ``model_dump_json``, except that a lone UTF-16 surrogate from the wire
+        (``"\\ud800"``) is written as its ``\\uXXXX`` escape instead of raising."""
+        try:
+            return super().model_dump_json(**kwargs)
+        except PydanticSerializationError:
+            indent = kwargs.pop("indent", None)
+            kwargs.pop("ensure_ascii", None)
+            data = self.model_dump(mode="json", **kwargs)
+        return escaped_json_text(data, type(self).__name__, indent)
 
     @property
     def extra_fields(self) -> dict[str, Any]:
         """Fields the model does not declare, kept as they came."""
         return dict(self.__pydantic_extra__ or {})
+
+
+def _json_refused(error: ValidationError) -> bool:
+    """Whether pydantic refused JSON text as a whole (not a field in it)."""
+    errors = error.errors(include_url=False, include_input=False)
+    return len(errors) == 1 and errors[0]["type"] == "json_invalid"
 
 
 def _dump_foreign(model: BaseModel) -> dict[str, Any]:
@@ -177,8 +209,9 @@ class TypeTagged:
                 tag = self.infer(value)
         else:
             tag = getattr(value, self.key, None)
-        # Tags carry an "@" so error paths can tell them from field names.
-        return f"@{tag}" if tag in self._known else UNKNOWN_TAG
+        # Tags carry an "@" so error paths can tell them from field names; a tag that is not
+        # a string (an object, a list) is an unknown one, for the fallback to refuse or keep.
+        return f"@{tag}" if type(tag) is str and tag in self._known else UNKNOWN_TAG
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
@@ -261,15 +294,16 @@ class UnionParser(Generic[T]):
         """Parse one payload into its member model; unknown tags into the fallback."""
         if isinstance(data, WireModel):
             return data  # type: ignore[return-value]
-        if isinstance(data, BaseModel):
-            data = _dump_foreign(data)
+        payload: bytes | bytearray | str | Mapping[str, Any]
+        payload = _dump_foreign(data) if isinstance(data, BaseModel) else data
         try:
-            return self._validate(self._known, data)
-        except ValidationError:
-            pass
+            return self._validate(self._known, payload)
+        except ValidationError as exc:
+            if isinstance(payload, (bytes, bytearray, str)) and _json_refused(exc):
+                payload = load_json(payload, what=self.name)
         # Unknown or missing tag, or a real error: the full union says which, with clean paths.
         try:
-            return self._validate(self._full, data)
+            return self._validate(self._full, payload)
         except ValidationError as exc:
             raise PayloadError.from_validation(exc, self.name) from None
 

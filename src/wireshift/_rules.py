@@ -8,6 +8,7 @@ minted, and how an upstream failure is written as a Responses ``error``.
 from __future__ import annotations
 
 import json
+import math
 import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -161,6 +162,16 @@ def custom_input_from_arguments(arguments: str) -> str:
 
 
 # --- ids ------------------------------------------------------------------------------------
+
+
+def whole_seconds(value: Any) -> int | None:
+    """A wire timestamp (``created``, ``created_at``) as whole seconds; ``None`` for ``NaN``,
+    infinities and anything that is not a number (Python's ``json`` reads ``Infinity``)."""
+    if type(value) is int:
+        return value
+    if type(value) is float and math.isfinite(value):
+        return int(value)
+    return None
 
 
 def new_id(prefix: str) -> str:

@@ -23,10 +23,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-import pydantic_core
 from pydantic import BaseModel
 
-from ._model import WireModel
+from ._errors import InvalidArgumentError, excerpt
+from ._json import dump_json, model_json
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
@@ -371,8 +371,18 @@ _LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
 
 def _field(name: str, value: str) -> str:
     if "\n" in value or "\r" in value:
-        raise ValueError(f"an SSE {name} cannot contain a line break: {value!r}")
+        raise InvalidArgumentError(
+            f"an SSE {name} cannot contain a line break: {excerpt(repr(value), 80)}",
+            argument=name,
+        )
     return f"{name}: {value}\n"
+
+
+def _event_name(tag: Any) -> str | None:
+    """A payload's ``type`` as its SSE event name, when one line can carry it."""
+    if type(tag) is not str or "\n" in tag or "\r" in tag:
+        return None
+    return tag
 
 
 def encode_sse(
@@ -384,7 +394,7 @@ def encode_sse(
     """Encode one event: ``event:``, then ``id:``, then ``data:``, then a blank line, LF only.
 
     A mapping or pydantic model is sent as compact JSON on one ``data:`` line (a
-    :class:`~wireshift.WireModel` through its ``to_json()``, other models with only the fields
+    wireshift model through its ``to_json()``, other models with only the fields
     that were set, by alias), and its ``type`` field is the default ``event`` (the Open
     Responses rule: the SSE event equals ``type``). Text with line breaks is split over several
     ``data:`` lines, which decode back joined by LF: a CR cannot survive SSE and comes back as
@@ -392,26 +402,25 @@ def encode_sse(
     """
     payload: bytes
     if isinstance(data, (str, bytes)):
-        payload = data.encode() if isinstance(data, str) else data
+        # A lone surrogate cannot be UTF-8: written as its escape, which is what JSON says.
+        payload = data if isinstance(data, bytes) else data.encode("utf-8", "backslashreplace")
     elif isinstance(data, BaseModel):
         if event is None:
-            tag = getattr(data, "type", None)
-            event = tag if isinstance(tag, str) else None
-        if isinstance(data, WireModel):
-            payload = data.to_json()
-        else:
-            payload = data.model_dump_json(exclude_unset=True, by_alias=True).encode()
+            event = _event_name(getattr(data, "type", None))
+        payload = model_json(data)
     else:
         if event is None:
-            tag = data.get("type")
-            event = tag if isinstance(tag, str) else None
-        payload = pydantic_core.to_json(data if isinstance(data, dict) else dict(data))
+            event = _event_name(data.get("type"))
+        payload = dump_json(data if isinstance(data, dict) else dict(data), what="data")
     head = ""
     if event:
         head = _field("event", event)
     if id is not None:
         if "\0" in id:
-            raise ValueError(f"an SSE id cannot contain NUL (readers ignore it): {id!r}")
+            raise InvalidArgumentError(
+                f"an SSE id cannot contain NUL (readers ignore it): {excerpt(repr(id), 80)}",
+                argument="id",
+            )
         head += _field("id", id)
     if b"\n" in payload or b"\r" in payload:
         body = b"".join(b"data: " + line + b"\n" for line in _LINE_BREAK_BYTES.split(payload))

@@ -12,13 +12,13 @@ string), then whatever :func:`~._fold.fold` can fold. What cannot be read is han
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Mapping
 from typing import Any, cast
 
 from pydantic import BaseModel
 
-from .._errors import PayloadError, UpstreamError
+from .._errors import NestingTooDeepError, PayloadError, UpstreamError
+from .._json import load_json
 from .._model import WireModel
 from ..chat._completion import ChatCompletionChunk
 from ._fold import describe, fold
@@ -137,20 +137,18 @@ def raw_or_unread(
     raw = payload_dict(payload)
     if raw is not None:
         return raw
-    if isinstance(payload, str) and not is_json(payload):
-        note(where, "kept", "not JSON; read as the upstream's failure", "event_unreadable")
-        return Unreadable(payload)
+    if isinstance(payload, str):
+        try:
+            load_json(payload, what="event")
+        except NestingTooDeepError as exc:
+            note(where, "kept", f"{exc}; kept in unknown_events", "event_too_deep")
+            return Foreign({"event": name, "data": payload} if name else {"data": payload})
+        except ValueError:
+            note(where, "kept", "not JSON; read as the upstream's failure", "event_unreadable")
+            return Unreadable(payload)
     note(where, "kept", "not a JSON object; kept in unknown_events", "event_unreadable")
     text = str(payload)
     return Foreign({"event": name, "data": text} if name else {"data": text})
-
-
-def is_json(text: str) -> bool:
-    try:
-        json.loads(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _reshaped(raw: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:

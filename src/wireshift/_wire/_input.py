@@ -9,14 +9,14 @@ handed on unparsed, so the model layer can validate the JSON text in one step.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from pydantic import BaseModel
 
 from .._errors import ArgumentTypeError
 from .._format import Format
+from .._json import load_json
 from .._model import WireModel
 from .._sse import DONE_MAX_LENGTH, SSEComment, SSEDecoder, SSEEvent, is_done_marker
 
@@ -155,41 +155,16 @@ class EventReader:
 
 
 def payload_dict(payload: str | Mapping[str, Any]) -> dict[str, Any] | None:
-    """A payload as a dict, parsing JSON text; ``None`` when it is not a JSON object.
-
-    A lone UTF-16 surrogate (``"\\ud800"``, which the models refuse and no JSON encoder can
-    write back) becomes U+FFFD, as invalid UTF-8 bytes do in the SSE decoder.
-    """
+    """A payload as a dict, parsing JSON text; ``None`` when it is not a JSON object, or
+    nests deeper than the default limit (see :mod:`wireshift._json`). Lone surrogates are
+    kept: the writers escape them back."""
     if isinstance(payload, str):
         try:
-            loaded = json.loads(payload)
+            loaded = load_json(payload, what="event")
         except ValueError:
             return None
-        if not isinstance(loaded, dict):
-            return None
-        if "\\u" in payload or not payload.isascii():
-            return cast("dict[str, Any]", _without_lone_surrogates(loaded))
-        return loaded
+        return loaded if isinstance(loaded, dict) else None
     return dict(payload)
-
-
-def _without_lone_surrogates(value: Any) -> Any:
-    if isinstance(value, str):
-        if value.isascii():
-            return value
-        try:
-            value.encode()
-        except UnicodeEncodeError:
-            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-        return value
-    if isinstance(value, dict):
-        return {
-            _without_lone_surrogates(key): _without_lone_surrogates(item)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [_without_lone_surrogates(item) for item in value]
-    return value
 
 
 def detect_format(name: str | None, payload: Payload) -> tuple[Format | None, Payload]:
@@ -199,7 +174,7 @@ def detect_format(name: str | None, payload: Payload) -> tuple[Format | None, Pa
         return "responses", payload
     if isinstance(payload, str):
         try:
-            loaded = json.loads(payload)
+            loaded = load_json(payload, what="event")
         except ValueError:
             return None, payload
         if not isinstance(loaded, dict):

@@ -196,6 +196,26 @@ class _Builder:
                 {"lengths": lengths, "kept": len(value)},
             )
 
+    def slot(self, listed: list[Any], index: int, empty: Any, field: str, path: str) -> int:
+        """Where an element a stream numbered ``index`` goes in ``listed``: at its index, or,
+        past the end, next in line (noted), so that a number from the wire never costs more
+        than the elements that came."""
+        if index < 0:
+            index = len(listed)
+        if index > len(listed):
+            if self.log is not None:
+                self.log.add(
+                    f"{self.where}.{path}",
+                    "moved",
+                    f"{field} {index} is past the {len(listed)} listed; placed next in line",
+                    "index_gap",
+                    {"index": index, "placed_at": len(listed)},
+                )
+            index = len(listed)
+        if index == len(listed):
+            listed.append(empty if not isinstance(empty, dict) else {})
+        return index
+
     def parts(self, body: dict[str, Any], key: str, parts: dict[int, PartState]) -> None:
         existing = body.get(key)
         if isinstance(existing, str):
@@ -247,9 +267,8 @@ class _Builder:
         if not isinstance(listed, list):
             listed = action["commands"] = []
         for index in sorted(commands):
-            while len(listed) <= index:
-                listed.append(None)
-            self.text(listed, index, commands[index], path=f"action.commands[{index}]")
+            at = self.slot(listed, index, None, "command_index", "action.commands")
+            self.text(listed, at, commands[index], path=f"action.commands[{at}]")
         action["commands"] = [command for command in listed if command is not None]
 
     def outputs(self, body: dict[str, Any], outputs: dict[int, ShellOutputState]) -> None:
@@ -258,9 +277,10 @@ class _Builder:
             listed = body["output"] = []
         for index in sorted(outputs):
             state = outputs[index]
-            while len(listed) <= index:
-                listed.append({})
-            element = listed[index]
+            at = self.slot(listed, index, {}, "command_index", "output")
+            element = listed[at]
+            if not isinstance(element, dict):
+                element = listed[at] = {}
             done = state.done or []
             for stream in ("stdout", "stderr"):
                 finished = "".join(getattr(chunk, stream) for chunk in done) if done else None
@@ -269,7 +289,7 @@ class _Builder:
                     stream,
                     getattr(state, stream),
                     ("output done", finished),
-                    path=f"output[{index}].{stream}",
+                    path=f"output[{at}].{stream}",
                 )
                 # Nothing printed on a stream is an empty stream.
                 element.setdefault(stream, "")

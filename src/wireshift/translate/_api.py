@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import pydantic_core
 from pydantic import BaseModel
 
 from .._errors import ArgumentTypeError, MissingContextError
 from .._format import Format, check_format
+from .._json import DEFAULT_MAX_DEPTH, check_depth, check_max_depth, dump_json, load_json
 from .._model import JSONInput, WireModel
 from .._profiles import Profile, get_profile
 from .._toolnames import ToolNameMap
@@ -37,7 +36,7 @@ def _dump(model: BaseModel) -> Any:
     return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
-def _load(body: JSONInput) -> tuple[Format, WireModel, dict[str, Any] | None]:
+def _load(body: JSONInput, max_depth: int) -> tuple[Format, WireModel, dict[str, Any] | None]:
     """The body's format, its validated model, and its JSON data when already at hand."""
     if isinstance(body, ResponsesRequest):
         return "responses", body, None
@@ -45,13 +44,9 @@ def _load(body: JSONInput) -> tuple[Format, WireModel, dict[str, Any] | None]:
         return "chat", body, None
     data: Any
     if isinstance(body, (bytes, bytearray, str)):
-        try:
-            # json.loads and then validation beats validate_json here (measured): the
-            # tagged unions' discriminators need Python objects anyway.
-            data = json.loads(body)
-        except ValueError:
-            ResponsesRequest.parse(body)  # raises InvalidJSONError naming the problem
-            raise  # pragma: no cover - parse raised above
+        # json.loads and then validation beats validate_json here (measured): the
+        # tagged unions' discriminators need Python objects anyway.
+        data = load_json(body, what="request body", max_depth=max_depth)
     elif isinstance(body, BaseModel):
         data = _dump(body)
     elif isinstance(body, Mapping):
@@ -66,6 +61,8 @@ def _load(body: JSONInput) -> tuple[Format, WireModel, dict[str, Any] | None]:
             f"a request body is bytes, str, a mapping or a model, not {type(body).__name__}",
             argument="body",
         )
+    if not isinstance(body, (bytes, bytearray, str)):
+        check_depth(data, what="request body", max_depth=max_depth)
     if isinstance(data, dict) and "messages" in data:
         return "chat", ChatCompletionRequest.parse(data), data
     return "responses", ResponsesRequest.parse(data), data
@@ -144,7 +141,7 @@ def _finish(
     return TranslatedRequest(
         format=fmt,
         data=data,
-        body=pydantic_core.to_json(data),
+        body=dump_json(data, what="request body"),
         notes=rec.notes,
         profile=profile,
         tool_names=names,
@@ -171,6 +168,7 @@ def translate_request(
     previous_items: Iterable[Any] | None = None,
     resolver: ItemResolver | None = None,
     tool_names: ToolNameMap | None = None,
+    max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> TranslatedRequest:
     """Translate a request body to the ``to`` format, for ``profile``'s backend.
 
@@ -191,11 +189,14 @@ def translate_request(
     translation, so namespace, custom, shell and patch tools and calls come back as they
     were; for Responses -> Chat, a map to add this request's names to (a new one if
     ``None``). The result's ``tool_names`` is the map used.
+
+    A body nested deeper than ``max_depth`` levels raises
+    :class:`~wireshift.NestingTooDeepError`.
     """
     to = check_format(to)
     chosen = get_profile(profile)
     rec = Recorder(strict=strict)
-    fmt, parsed, data = _load(body)
+    fmt, parsed, data = _load(body, check_max_depth(max_depth))
     names = tool_names if tool_names is not None else ToolNameMap()
     if fmt == to:
         out = _normalized(fmt, parsed, data, chosen, rec)
@@ -219,12 +220,13 @@ def normalize_request(
     profile: str | Profile | None = None,
     model: str | None = None,
     strict: bool = False,
+    max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> TranslatedRequest:
     """Apply one backend's rules to a body already in its format (Chat or Responses, read
     from the body): for the ChatGPT Codex backend, ``profile="chatgpt-codex"`` (``None``, the
     plain OpenAI profile, changes little)."""
     chosen = get_profile(profile)
     rec = Recorder(strict=strict)
-    fmt, parsed, data = _load(body)
+    fmt, parsed, data = _load(body, check_max_depth(max_depth))
     out = _normalized(fmt, parsed, data, chosen, rec)
     return _finish(fmt, out, chosen, rec, ToolNameMap(), model)

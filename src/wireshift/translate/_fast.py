@@ -12,7 +12,9 @@ from typing import Any
 
 import pydantic_core
 from pydantic import BaseModel
+from pydantic_core import PydanticSerializationError
 
+from .._json import dump_json
 from .._sse import encode_sse
 
 __all__ = ["EventTemplate", "construct"]
@@ -98,9 +100,13 @@ class EventTemplate:
 
     def fill(self, text: str, number: int = 0) -> bytes:
         """The event's bytes with ``text`` (and ``number``, if the template has its hole)."""
+        try:
+            encoded = _to_json(text)
+        except PydanticSerializationError:  # a lone surrogate: written as its escape
+            encoded = dump_json(text)
         order = self._order
         if order == 1:
-            return self._format % (number, _to_json(text))
+            return self._format % (number, encoded)
         if order == 2:
-            return self._format % (_to_json(text), number)
-        return self._format % (_to_json(text),)
+            return self._format % (encoded, number)
+        return self._format % (encoded,)

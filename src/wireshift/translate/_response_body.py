@@ -20,6 +20,7 @@ from .._rules import (
     custom_input_arguments,
     reasoning_item_text,
     responses_usage_to_chat,
+    whole_seconds,
 )
 from .._toolnames import ToolNameMap
 from .._wire._fold import read_body
@@ -227,7 +228,7 @@ def response_to_chat_completion(
     completion: dict[str, Any] = {
         "id": "chatcmpl-" + (response.id or "0").removeprefix("resp_"),
         "object": "chat.completion",
-        "created": int(response.created_at or 0),
+        "created": whole_seconds(response.created_at) or 0,
         "model": response.model or "",
         "choices": [
             {

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
-import pydantic_core
-
 from .._format import Format
+from .._json import dump_json
 from .._notes import Note
 from .._profiles import Profile
 from .._toolnames import ToolNameMap
@@ -71,7 +70,7 @@ class _TranslatedBody:
     @cached_property
     def body(self) -> bytes:
         """The body as compact UTF-8 JSON bytes, ready to send."""
-        return pydantic_core.to_json(self.data)
+        return dump_json(self.data, what="body")
 
     def notes_for(self, code_prefix: str) -> list[Note]:
         """The notes whose code starts with ``code_prefix``."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
-from .._errors import UpstreamError
+from .._errors import UpstreamError, excerpt
 from .._profiles import Profile, get_profile
 from .._rules import (
     CUSTOM_INPUT_OPEN,
@@ -31,6 +31,7 @@ from .._rules import (
     custom_input_piece,
     reasoning_item_text,
     responses_usage_to_chat,
+    whole_seconds,
 )
 from .._sse import encode_sse
 from .._toolnames import ToolNameMap
@@ -353,8 +354,17 @@ class ResponsesToChatStream:
         if response.id:
             self._id = "chatcmpl-" + response.id.removeprefix("resp_")
         self._model = response.model
-        if response.created_at is not None:
-            self._created = int(response.created_at)
+        created = whole_seconds(response.created_at)
+        if created is not None:
+            self._created = created
+        elif response.created_at is not None:
+            self.rec.record(
+                f"events[{self._events - 1}].response.created_at",
+                "changed",
+                f"not a time in seconds ({excerpt(repr(response.created_at), 40)}); "
+                "the chunks carry the time of translation",
+                "translate.stream.bad_timestamp",
+            )
         self._templates = {}
         # The role chunk waits for the first output, so that a failure before any output
         # comes before any chunk too (a gateway can still answer with an HTTP status).

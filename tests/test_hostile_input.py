@@ -1,0 +1,281 @@
+"""Hostile and broken input: each class the fuzzing found, as a regression test.
+
+Lone surrogates, deep nesting, tags that are not strings, non-finite numbers and line breaks
+in SSE fields must give a wireshift error or a lossless result, on every path.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+import wireshift
+from wireshift import (
+    InvalidArgumentError,
+    NestingTooDeepError,
+    PayloadError,
+    UpstreamError,
+    accumulate_stream,
+    encode_sse,
+    translate_request,
+    translate_response,
+    translate_stream,
+)
+from wireshift.responses import Response
+
+
+def _chunk(delta: dict[str, Any], finish: str | None = None, **top: Any) -> bytes:
+    chunk = {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "m",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        **top,
+    }
+    return b"data: " + json.dumps(chunk).encode() + b"\n\n"
+
+
+# A lone high surrogate, as the JSON escape an upstream (or a user's paste) can send.
+LONE = "\ud800"
+SURROGATE_STREAM = (
+    _chunk({"role": "assistant", "content": f"a{LONE}b"}) + _chunk({}, "stop") + b"data: [DONE]\n\n"
+)
+
+
+def _data_lines(encoded: bytes) -> list[Any]:
+    return [
+        json.loads(line[6:])
+        for line in encoded.split(b"\n")
+        if line.startswith(b"data: ") and line != b"data: [DONE]"
+    ]
+
+
+class TestLoneSurrogates:
+    """Read as Python reads the escape, written back as the same escape: no step refuses it."""
+
+    def test_the_stream_really_holds_an_escape(self) -> None:
+        assert b"\\ud800" in SURROGATE_STREAM
+
+    def test_accumulated_text_keeps_it_and_writes_it_escaped(self) -> None:
+        result = accumulate_stream(SURROGATE_STREAM, to="chat")
+        completion = result.completion
+        assert completion is not None
+        assert completion.choices[0].message.content == f"a{LONE}b"
+        written = completion.to_json()
+        assert b"\\ud800" in written
+        assert json.loads(written)["choices"][0]["message"]["content"] == f"a{LONE}b"
+        assert json.loads(completion.model_dump_json())["id"] == "chatcmpl-1"
+        assert "\\ud800" in completion.model_dump_json(indent=2)
+
+    def test_translated_response_body_keeps_it(self) -> None:
+        translated = translate_response(accumulate_stream(SURROGATE_STREAM), to="responses")
+        body = json.loads(translated.body)
+        assert body["output"][0]["content"][0]["text"] == f"a{LONE}b"
+
+    @pytest.mark.parametrize("encode", [True, False])
+    def test_stream_to_responses_keeps_it(self, encode: bool) -> None:
+        out = list(translate_stream([SURROGATE_STREAM], to="responses", encode=encode))
+        if encode:
+            events = _data_lines(b"".join(out))
+        else:
+            events = [json.loads(event.to_json()) for event in out]
+        deltas = [e["delta"] for e in events if e["type"] == "response.output_text.delta"]
+        assert "".join(deltas) == f"a{LONE}b"
+
+    def test_responses_stream_to_chat_keeps_it(self) -> None:
+        events = list(translate_stream([SURROGATE_STREAM], to="responses"))
+        chunks = list(translate_stream(events, to="chat", encode=True))
+        payloads = _data_lines(b"".join(chunks))
+        text = "".join(
+            c["choices"][0]["delta"].get("content") or "" for c in payloads if c["choices"]
+        )
+        assert text == f"a{LONE}b"
+
+    @pytest.mark.parametrize("as_text", [True, False])
+    def test_request_keeps_it(self, as_text: bool) -> None:
+        request = {"model": "m", "input": [{"role": "user", "content": f"x{LONE}"}]}
+        body: Any = json.dumps(request) if as_text else request
+        translated = translate_request(body, to="chat")
+        assert b"\\ud800" in translated.body
+        sent = json.loads(translated.body)
+        assert sent["messages"][0]["content"] == f"x{LONE}"
+
+    def test_encode_sse_writes_the_escape(self) -> None:
+        assert encode_sse({"a": LONE}) == b'data: {"a":"\\ud800"}\n\n'
+        assert encode_sse(f"t{LONE}") == b"data: t\\ud800\n\n"
+
+    def test_models_parse_it_from_text(self) -> None:
+        response = Response.parse(
+            '{"id": "r", "object": "response", "created_at": 1, "status": "completed",'
+            ' "model": "m", "output": [], "instructions": "\\udfff"}'
+        )
+        assert response.instructions == "\udfff"
+        assert b'"instructions":"\\udfff"' in response.to_json()
+
+
+def _nested(depth: int) -> str:
+    return '{"a":' * depth + "1" + "}" * depth
+
+
+class TestNesting:
+    def test_request_deeper_than_the_limit_is_refused_by_name(self) -> None:
+        body = '{"model": "m", "input": "hi", "metadata": ' + _nested(200) + "}"
+        with pytest.raises(NestingTooDeepError) as caught:
+            translate_request(body, to="chat")
+        assert caught.value.limit == 128
+        assert isinstance(caught.value, PayloadError)
+        assert isinstance(caught.value, ValueError)
+
+    def test_request_as_dict_is_measured_too(self) -> None:
+        body = {"model": "m", "input": "hi", "metadata": json.loads(_nested(150))}
+        with pytest.raises(NestingTooDeepError):
+            translate_request(body, to="chat")
+
+    def test_thousands_of_levels_is_the_same_error_not_recursion(self) -> None:
+        with pytest.raises(NestingTooDeepError):
+            translate_request(
+                b'{"model": "m", "input": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", to="chat"
+            )
+
+    def test_the_limit_is_configurable(self) -> None:
+        tool = {"type": "function", "name": "f", "parameters": json.loads(_nested(20))}
+        body = {"model": "m", "input": "hi", "tools": [tool]}
+        assert translate_request(body, to="chat").data["tools"][0]["function"]["name"] == "f"
+        with pytest.raises(NestingTooDeepError) as caught:
+            translate_request(body, to="chat", max_depth=10)
+        assert caught.value.limit == 10
+
+    @pytest.mark.parametrize("bad", [0, 193, -1])
+    def test_the_limit_has_a_range(self, bad: int) -> None:
+        with pytest.raises(InvalidArgumentError):
+            translate_request({"model": "m", "input": "hi"}, to="chat", max_depth=bad)
+
+    def test_a_deep_event_in_a_stream_is_kept_aside_not_raised(self) -> None:
+        deep = b"data: " + _nested(5000).encode() + b"\n\n"
+        stream = _chunk({"role": "assistant", "content": "ok"}) + deep + _chunk({}, "stop")
+        result = accumulate_stream(stream, to="chat")
+        assert result.completion is not None
+        assert result.completion.choices[0].message.content == "ok"
+        assert "event_too_deep" in [note.code for note in result.notes]
+        out = list(translate_stream([stream], to="responses"))
+        assert out[-1].type == "response.completed"
+
+
+class TestTagsThatAreNotStrings:
+    @pytest.mark.parametrize("tag", [{"a": 1}, [1], 3, None, True])
+    def test_request_item_type(self, tag: Any) -> None:
+        body = {"model": "m", "input": [{"type": tag, "x": 1}]}
+        with pytest.raises(PayloadError) as caught:
+            translate_request(body, to="chat")
+        assert caught.value.path == "input[0].type"
+
+    @pytest.mark.parametrize("tag", [{"a": 1}, ["x"]])
+    def test_stream_event_type(self, tag: Any) -> None:
+        event = b"data: " + json.dumps({"type": tag, "sequence_number": 1}).encode() + b"\n\n"
+        # An event of no known type is kept aside, noted; the stream then ends without a
+        # terminal event, which is a cut, before any output.
+        with pytest.raises(UpstreamError) as caught:
+            list(translate_stream([event], to="chat"))
+        assert caught.value.code == "stream_interrupted"
+        codes = [note.code for note in accumulate_stream(event).notes]
+        assert codes == ["unknown_event", "stream_truncated"]
+
+
+class TestNonFiniteNumbers:
+    @pytest.mark.parametrize("value", ["Infinity", "-Infinity", "NaN", "1e400"])
+    def test_created_at_of_a_responses_stream(self, value: str) -> None:
+        created = (
+            b'event: response.created\ndata: {"type":"response.created","sequence_number":0,'
+            b'"response":{"id":"resp_1","object":"response","created_at":'
+            + value.encode()
+            + b',"status":"in_progress","model":"m","output":[]}}\n\n'
+        )
+        delta = (
+            b'data: {"type":"response.output_text.delta","sequence_number":1,"item_id":"m1",'
+            b'"output_index":0,"content_index":0,"delta":"hi"}\n\n'
+        )
+        done = (
+            b'data: {"type":"response.completed","sequence_number":2,"response":{"id":"resp_1",'
+            b'"object":"response","created_at":1,"status":"completed","model":"m","output":[]}}\n\n'
+        )
+        stream = translate_stream([created + delta + done], to="chat")
+        chunks = list(stream)
+        assert chunks
+        assert all(type(chunk.created) is int for chunk in chunks)
+        assert "translate.stream.bad_timestamp" in [note.code for note in stream.notes]
+
+    def test_created_of_a_chat_stream(self) -> None:
+        raw = SURROGATE_STREAM.replace(b'"created": 1', b'"created": NaN')
+        assert b"NaN" in raw
+        events = list(translate_stream([raw], to="responses"))
+        assert all(
+            type(e.response.created_at) in (int, float)
+            and e.response.created_at == e.response.created_at
+            for e in events
+            if hasattr(e, "response")
+        )
+
+
+class TestSSEFields:
+    @pytest.mark.parametrize("field", ["event", "id"])
+    def test_a_line_break_is_a_wireshift_error(self, field: str) -> None:
+        with pytest.raises(InvalidArgumentError) as caught:
+            encode_sse({"a": 1}, **{field: "x\ny"})
+        assert isinstance(caught.value, ValueError)
+        assert caught.value.argument == field
+
+    def test_a_type_with_a_line_break_is_not_used_as_the_event_name(self) -> None:
+        assert encode_sse({"type": "a\nb"}) == b'data: {"type":"a\\nb"}\n\n'
+
+
+def test_errors_named_at_the_top_level() -> None:
+    assert wireshift.NestingTooDeepError is NestingTooDeepError
+
+
+def _responses_stream(*events: dict[str, Any]) -> bytes:
+    return b"".join(b"data: " + json.dumps(event).encode() + b"\n\n" for event in events)
+
+
+class TestIndexesFromTheWire:
+    """A number from the wire sets no size: elements past the end go next in line, noted."""
+
+    @pytest.mark.parametrize("index", [5, 10**6, 10**18])
+    def test_shell_command_index(self, index: int) -> None:
+        stream = _responses_stream(
+            {
+                "type": "response.shell_call_command.delta",
+                "sequence_number": 1,
+                "output_index": 0,
+                "command_index": index,
+                "delta": "ls",
+            }
+        )
+        result = accumulate_stream(stream, to="responses")
+        response = result.response
+        assert response is not None
+        item = response.output[0].to_dict()
+        assert item["action"]["commands"] == ["ls"]
+        gaps = [note for note in result.notes if note.code == "index_gap"]
+        assert [note.detail["index"] for note in gaps] == [index]
+
+    @pytest.mark.parametrize("index", [3, 10**6])
+    def test_shell_output_index(self, index: int) -> None:
+        stream = _responses_stream(
+            {
+                "type": "response.shell_call_output_content.delta",
+                "sequence_number": 1,
+                "item_id": "sh_1",
+                "output_index": 0,
+                "command_index": index,
+                "delta": {"stdout": "x"},
+            }
+        )
+        result = accumulate_stream(stream, to="responses")
+        assert result.response is not None
+        outputs = result.response.output[0].to_dict()["output"]
+        assert len(outputs) == 1
+        assert outputs[0]["stdout"] == "x"
+        assert "index_gap" in [note.code for note in result.notes]

@@ -279,3 +279,59 @@ class TestIndexesFromTheWire:
         assert len(outputs) == 1
         assert outputs[0]["stdout"] == "x"
         assert "index_gap" in [note.code for note in result.notes]
+
+
+class TestTheBoundary:
+    """Only wireshift errors leave an entry point; the caller's own errors pass unchanged."""
+
+    def test_a_bug_reaches_the_caller_as_internal_error(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from wireshift.translate import _api
+
+        def broken(*args: Any, **kwargs: Any) -> Any:
+            raise KeyError("inside")
+
+        monkeypatch.setattr(_api, "normalize_chat", broken)
+        with pytest.raises(wireshift.InternalError) as caught:
+            translate_request({"model": "m", "input": "hi"}, to="chat")
+        assert isinstance(caught.value.__cause__, KeyError)
+        assert "translate_request" in str(caught.value)
+
+    def test_a_bug_inside_a_stream(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from wireshift.translate._stream_to_responses import ChatToResponsesStream
+
+        def broken(*args: Any, **kwargs: Any) -> Any:
+            raise IndexError("inside")
+
+        monkeypatch.setattr(ChatToResponsesStream, "feed_payload", broken)
+        with pytest.raises(wireshift.InternalError):
+            list(translate_stream([SURROGATE_STREAM], to="responses"))
+
+    def test_the_resolvers_own_error_passes_unchanged(self) -> None:
+        class StoreDown(Exception):
+            pass
+
+        def resolver(ref: str) -> list[Any]:
+            raise StoreDown(ref)
+
+        body = {"model": "m", "input": "hi", "previous_response_id": "resp_1"}
+        with pytest.raises(StoreDown):
+            translate_request(body, to="chat", resolver=resolver)
+
+    @pytest.mark.parametrize("how", ["accumulate", "translate"])
+    def test_the_input_iterables_own_error_passes_unchanged(self, how: str) -> None:
+        class ReadTimeout(Exception):
+            pass
+
+        def chunks() -> Any:
+            yield SURROGATE_STREAM[:40]
+            raise ReadTimeout
+
+        def read() -> object:
+            if how == "accumulate":
+                return accumulate_stream(chunks())
+            return list(translate_stream(chunks(), to="responses"))
+
+        with pytest.raises(ReadTimeout):
+            read()

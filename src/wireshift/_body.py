@@ -10,6 +10,7 @@ import io
 import zlib
 from collections.abc import Callable
 
+from ._boundary import boundary
 from ._errors import (
     ArgumentTypeError,
     BodyTooLargeError,
@@ -25,6 +26,7 @@ DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
 a decompression bomb is far above."""
 
 
+@boundary("decode_body")
 def decode_body(
     raw: bytes,
     content_encoding: str | None,

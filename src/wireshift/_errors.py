@@ -52,6 +52,7 @@ __all__ = [
     "BodyTooLargeError",
     "CorruptBodyError",
     "FieldProblem",
+    "InternalError",
     "InvalidArgumentError",
     "InvalidJSONError",
     "MissingContextError",
@@ -276,6 +277,12 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}... ({len(text) - limit} more characters)"
+
+
+class InternalError(WireshiftError):
+    """wireshift failed on an input in a way it has no name for: a bug, not the input's
+    fault alone. ``__cause__`` holds the original exception; please report it with the
+    input. Raised so that a gateway's ``except WireshiftError`` still holds."""
 
 
 class UpstreamError(WireshiftError):

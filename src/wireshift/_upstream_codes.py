@@ -336,16 +336,26 @@ def error_object(body: Any) -> tuple[dict[str, Any] | None, str]:
         text = body.strip()
         if not text:
             return None, ""
+        from ._json import load_json  # here: _json imports the errors, which import this
+
         try:
-            data = json.loads(text)
-        except ValueError:
+            data = load_json(text, what="error body")
+        except ValueError:  # not JSON, or nested past the limit: read as text
             return None, _text_of(text)
     if isinstance(data, list) and data and isinstance(data[0], Mapping):
         data = data[0]  # Gemini's OpenAI-compatible endpoint answers with a list of one
     if not isinstance(data, Mapping):
-        return None, text or json.dumps(data)
+        return None, text or _written(data)
     found = _from_mapping(data)
-    return found, text or json.dumps(data, default=str)
+    return found, text or _written(data)
+
+
+def _written(data: Any) -> str:
+    """Parsed JSON a caller handed in, as text for a message (never raising)."""
+    try:
+        return json.dumps(data, default=str)
+    except (ValueError, RecursionError):
+        return repr(data)[:1000]
 
 
 def _from_mapping(data: Mapping[str, Any]) -> dict[str, Any] | None:

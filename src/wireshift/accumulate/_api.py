@@ -6,6 +6,7 @@ import warnings
 from collections.abc import AsyncIterable, Iterable, Mapping
 from typing import Any, Literal, overload
 
+from .._boundary import foreign
 from .._errors import ArgumentTypeError
 from .._format import Format, check_format
 from .._wire._input import DONE, DoneMarker, EventReader, Payload, detect_format
@@ -74,7 +75,10 @@ class StreamAccumulator:
 
     def feed(self, data: Any) -> None:
         """Take the next SSE chunk, SSE event, payload mapping or model."""
-        self._route(self._reader.read(data))
+        try:
+            self._route(self._reader.read(data))
+        except Exception as exc:
+            foreign(exc, "accumulating a stream")
 
     def _route(self, events: list[tuple[str | None, Payload | DoneMarker]]) -> None:
         for name, payload in events:
@@ -109,6 +113,12 @@ class StreamAccumulator:
 
     def finish(self) -> AccumulatedResponse | AccumulatedChatCompletion:
         """End the stream and return the result (see the two accumulators' ``finish``)."""
+        try:
+            return self._finish()
+        except Exception as exc:
+            foreign(exc, "accumulating a stream")
+
+    def _finish(self) -> AccumulatedResponse | AccumulatedChatCompletion:
         self._closing = True
         if self._inner is not None:
             self._inner._at_eof = True
@@ -222,6 +232,7 @@ def accumulate_stream(
     if isinstance(events, _RAW):
         accumulator.feed(events)
     else:
+        # The caller's iterable is read outside the guards: its own errors pass unchanged.
         for item in events:
             accumulator.feed(item)
     return accumulator.finish()

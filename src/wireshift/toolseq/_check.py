@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .._boundary import boundary
 from .._errors import ArgumentTypeError
 from .._profiles import Profile, get_profile
 from ._problems import (
@@ -429,6 +430,7 @@ def _check_ids(found: Analysis, rules: IdRules) -> None:
             )
 
 
+@boundary("validate_tool_sequence")
 def validate_tool_sequence(
     history: Sequence[object],
     *,

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .._boundary import boundary
 from .._model import WireModel
 from .._profiles import Profile
 from ._check import Analysis, IdRules, Link, Options, analyze, at, id_rules
@@ -42,6 +43,7 @@ class _Out:
     edited: bool = False
 
 
+@boundary("repair_tool_sequence")
 def repair_tool_sequence(
     history: Sequence[object],
     *,

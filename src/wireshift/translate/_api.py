@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .._errors import ArgumentTypeError, MissingContextError
+from .._boundary import boundary, callers_own
+from .._errors import ArgumentTypeError, MissingContextError, excerpt
 from .._format import Format, check_format
 from .._json import DEFAULT_MAX_DEPTH, check_depth, check_max_depth, dump_json, load_json
 from .._model import JSONInput, WireModel
@@ -103,8 +104,13 @@ def _history(
             earlier = resolver(ref)  # type: ignore[misc]
         except LookupError as exc:
             raise MissingContextError(
-                f"{field} {ref!r}: the resolver found no items for it ({exc!r})", path=field
+                f"{field} {excerpt(repr(ref), 80)}: the resolver found no items for it "
+                f"({excerpt(repr(exc), 120)})",
+                path=field,
             ) from exc
+        except Exception as exc:
+            callers_own(exc)
+            raise
     parsed = [parse_item(item) for item in earlier]
     rec.change(
         field,
@@ -158,6 +164,7 @@ def _normalized(
     return normalize_responses(data, profile, rec)
 
 
+@boundary("translate_request")
 def translate_request(
     body: JSONInput,
     *,
@@ -214,6 +221,7 @@ def translate_request(
     return _finish(to, out, chosen, rec, names, model)
 
 
+@boundary("normalize_request")
 def normalize_request(
     body: JSONInput,
     *,

@@ -10,6 +10,7 @@ import json
 import warnings
 from typing import Any, Literal, overload
 
+from .._boundary import boundary
 from .._errors import ArgumentTypeError, UpstreamError
 from .._format import Format, check_format
 from .._model import JSONInput
@@ -278,6 +279,7 @@ def translate_response(
     strict: bool = ...,
     notes: list[Note] | None = ...,
 ) -> TranslatedResponse | TranslatedChatCompletion: ...
+@boundary("translate_response")
 def translate_response(
     body: JSONInput | AccumulatedStream,
     *,
@@ -309,7 +311,7 @@ def translate_response(
         warnings.warn(
             "notes= is deprecated: translate_response returns its notes as .notes",
             DeprecationWarning,
-            stacklevel=2,
+            stacklevel=3,  # past the boundary guard
         )
         rec.notes = notes
     failure: UpstreamError | None = None

@@ -40,6 +40,7 @@ from collections.abc import (
 )
 from typing import Any, Generic, Literal, TypeVar, overload
 
+from .._boundary import foreign
 from .._errors import ArgumentTypeError, UpstreamError
 from .._format import Format, check_format
 from .._notes import Note
@@ -174,10 +175,18 @@ class TranslatedStream(_Translated, Iterator[Out], Generic[Out]):
 
     def _run(self, events: Iterable[Any]) -> Generator[Out, None, None]:
         pipe = self._pipe
+        # The caller's iterable is read outside the guards: its own errors pass unchanged.
         for item in events:
-            yield from pipe.feed(item)
-        yield from pipe.close()
-        yield from pipe.tail()
+            try:
+                out = pipe.feed(item)
+            except Exception as exc:
+                foreign(exc, "translating a stream")
+            yield from out
+        try:
+            out = pipe.close() + pipe.tail()
+        except Exception as exc:
+            foreign(exc, "translating a stream")
+        yield from out
 
     def __iter__(self) -> Iterator[Out]:
         # The generator itself: a for loop then runs at generator speed, with no call of
@@ -203,15 +212,25 @@ class AsyncTranslatedStream(_Translated, AsyncIterator[Out], Generic[Out]):
         pipe = self._pipe
         if isinstance(events, AsyncIterable):
             async for item in events:
-                for out in pipe.feed(item):
+                try:
+                    outs = pipe.feed(item)
+                except Exception as exc:
+                    foreign(exc, "translating a stream")
+                for out in outs:
                     yield out
         else:
             for item in events:
-                for out in pipe.feed(item):
+                try:
+                    outs = pipe.feed(item)
+                except Exception as exc:
+                    foreign(exc, "translating a stream")
+                for out in outs:
                     yield out
-        for out in pipe.close():
-            yield out
-        for out in pipe.tail():
+        try:
+            outs = pipe.close() + pipe.tail()
+        except Exception as exc:
+            foreign(exc, "translating a stream")
+        for out in outs:
             yield out
 
     def __aiter__(self) -> AsyncIterator[Out]:

@@ -335,3 +335,136 @@ class TestTheBoundary:
 
         with pytest.raises(ReadTimeout):
             read()
+
+
+class TestFoundByFuzzing:
+    """Each input the fuzzing run found raising a foreign exception, and what it gives now."""
+
+    def test_a_call_name_that_is_an_object_in_a_chat_body(self) -> None:
+        body = {
+            "id": "c",
+            "object": "chat.completion",
+            "created": 1,
+            "model": "m",
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "tool_calls",
+                    "message": {
+                        "role": "assistant",
+                        "content": None,
+                        "tool_calls": [
+                            {
+                                "type": "function",
+                                "id": "x",
+                                "function": {"name": {"a": 1}, "arguments": "{}"},
+                            }
+                        ],
+                    },
+                }
+            ],
+        }
+        translated = translate_response(body, to="responses")
+        assert [item.type for item in translated.response.output] == ["function_call"]
+        assert "body_drift" in [note.code for note in translated.notes]
+
+    def test_an_unknown_tool_call_with_a_list_for_id(self) -> None:
+        request = {
+            "model": "m",
+            "messages": [
+                {"role": "user", "content": "hi"},
+                {"role": "assistant", "tool_calls": [{"type": "weird", "id": ["x"]}]},
+            ],
+        }
+        translated = translate_request(request, to="responses")
+        assert "translate.tool_call.unknown" in [note.code for note in translated.notes]
+
+    def test_an_unknown_item_whose_id_is_an_object(self) -> None:
+        def response(status: str) -> dict[str, Any]:
+            return {
+                "id": "r",
+                "object": "response",
+                "created_at": 1,
+                "status": status,
+                "model": "m",
+                "output": [],
+            }
+
+        events = [
+            {"type": "response.created", "sequence_number": 0, "response": response("in_progress")},
+            {
+                "type": "response.output_item.done",
+                "sequence_number": 1,
+                "output_index": 0,
+                "item": {"type": "mystery", "id": {"a": 1}},
+            },
+            {"type": "response.completed", "sequence_number": 2, "response": response("completed")},
+        ]
+        stream = translate_stream(events, to="chat")
+        chunks = list(stream)
+        assert chunks[-1].choices[0].finish_reason == "stop"
+        assert "translate.stream.item_dropped" in [note.code for note in stream.notes]
+
+    def test_an_error_body_with_a_huge_code_or_deep_nesting(self) -> None:
+        error = UpstreamError.from_http(400, {"error": {"code": "x" * 100_000, "message": "m"}})
+        assert len(str(error)) < 200
+        assert error.upstream_code == "x" * 100_000  # kept whole where a caller asks for it
+        deep: dict[str, Any] = {"a": 1}
+        for _ in range(3_000):
+            deep = {"a": deep}
+        error = UpstreamError.from_http(500, deep)
+        assert error.code == "server_error"
+        assert "nested more than 128 levels" in str(error)
+
+    def test_a_lone_surrogate_in_a_key(self) -> None:
+        stream = _chunk({"content": "hi"}, x={LONE: 1}) + _chunk({}, "stop")
+        completion = accumulate_stream(stream, to="chat").completion
+        assert completion is not None
+        assert b'"x":{"\\ud800":1}' in completion.to_json()
+
+    def test_a_reasoning_summary_part_whose_text_is_an_object(self) -> None:
+        response = {
+            "id": "r",
+            "object": "response",
+            "created_at": 1,
+            "status": "completed",
+            "model": "m",
+            "output": [
+                {
+                    "type": "reasoning",
+                    "id": "rs",
+                    "summary": [
+                        {"type": "other", "text": {"a": 1}},
+                        {"type": "summary_text", "text": "kept"},
+                    ],
+                }
+            ],
+        }
+        message = translate_response(response, to="chat").completion.choices[0].message
+        assert message.model_dump()["reasoning_content"] == "kept"
+
+    def test_a_role_that_is_a_list(self) -> None:
+        report = wireshift.validate_tool_sequence([{"role": ["user"], "content": "x"}])
+        assert report.ok
+
+    def test_a_note_path_with_a_huge_event_type(self) -> None:
+        event = {"type": "response." + "x" * 100_000, "sequence_number": 1}
+        result = accumulate_stream(_responses_stream(event), to="responses")
+        assert result.notes
+        assert all(len(str(note)) < 1_000 for note in result.notes)
+
+
+def test_an_item_with_a_null_type_is_written_without_a_serializer_warning() -> None:
+    # Found by the accumulator's property test: an item whose tag was inferred (type null)
+    # was written through the unknown-item serializer, which warns (an error under -W error).
+    response = Response.parse(
+        {
+            "id": "r",
+            "object": "response",
+            "created_at": 1,
+            "status": "completed",
+            "model": "m",
+            "output": [{"type": None, "id": "msg_1"}],
+        }
+    )
+    assert response.to_dict()["output"] == [{"type": None, "id": "msg_1"}]

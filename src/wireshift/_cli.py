@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from ._body import DEFAULT_MAX_BODY_BYTES, decode_body
-from ._errors import WireshiftError
+from ._errors import WireshiftError, quoted
 from ._notes import Note
 from ._profiles import PROFILES, get_profile
 
@@ -134,7 +134,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     except TranslationError as exc:
         _say(f"rejected in strict mode: {exc}")
         findings += 1
-    _say(f"{findings} finding(s) for profile {profile.name!r}")
+    _say(f"{findings} finding(s) for profile {quoted(profile.name)}")
     return EXIT_FINDINGS if findings else EXIT_OK
 
 

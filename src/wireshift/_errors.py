@@ -285,6 +285,12 @@ class InternalError(WireshiftError):
     input. Raised so that a gateway's ``except WireshiftError`` still holds."""
 
 
+def quoted(value: object, limit: int = 80) -> str:
+    """``repr(value)`` for a message, cut to ``limit`` characters: values from the wire
+    (ids, names, types) can be any length."""
+    return excerpt(repr(value), limit)
+
+
 class UpstreamError(WireshiftError):
     """The upstream ended a response or stream with an error, or answered with one.
 
@@ -462,7 +468,7 @@ class UpstreamError(WireshiftError):
         """A chat choice that ended with a finish reason that means failure (``"error"``),
         and no error object to say why."""
         return cls(
-            f"the upstream ended the turn with finish_reason {reason!r}",
+            f"the upstream ended the turn with finish_reason {quoted(reason)}",
             code="server_error",
             source="finish_reason",
         )
@@ -543,6 +549,9 @@ def _text(value: Any) -> str | None:
 
 
 def _describe(code: str | None, message: str | None) -> str:
+    # Both come from the wire: the message is quoted whole in .message, cut here.
+    code = excerpt(code, 80) if code else code
+    message = excerpt(message, 2 * EXCERPT) if message else message
     if code and message:
         return f"{code}: {message}"
     return message or code or "the upstream reported an error without a code or message"

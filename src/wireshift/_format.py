@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ._errors import ArgumentTypeError, InvalidArgumentError
+from ._errors import ArgumentTypeError, InvalidArgumentError, quoted
 
 __all__ = ["Format"]
 
@@ -25,5 +25,5 @@ def check_format(value: object, argument: str = "to") -> Format:
             argument=argument,
         )
     raise InvalidArgumentError(
-        f"{argument} must be 'chat' or 'responses', not {value!r}", argument=argument
+        f"{argument} must be 'chat' or 'responses', not {quoted(value)}", argument=argument
     )

@@ -35,6 +35,7 @@ __all__ = [
     "dump_json",
     "escaped_json_text",
     "load_json",
+    "model_data",
     "model_json",
     "too_deep",
 ]
@@ -138,11 +139,18 @@ def model_json(model: BaseModel, *, what: str | None = None) -> bytes:
         return model.__pydantic_serializer__.to_json(model, by_alias=True, exclude_unset=True)
     except (pydantic_core.PydanticSerializationError, ValueError, RecursionError):
         name = what or type(model).__name__
-        try:
-            data = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        except (pydantic_core.PydanticSerializationError, ValueError, RecursionError):
-            raise _deep(name, MAX_DEPTH_CEILING) from None
-        return _escaped_json(data, name)
+        return _escaped_json(model_data(model, by_alias=True, exclude_unset=True), name)
+
+
+def model_data(model: BaseModel, **options: Any) -> Any:
+    """``model.model_dump(mode="json", **options)``, surviving a lone surrogate in a key
+    (pydantic's JSON mode refuses it; the Python mode keeps it, the writers escape it)."""
+    try:
+        return model.model_dump(mode="json", **options)
+    except UnicodeEncodeError:
+        return model.model_dump(mode="python", **options)
+    except (pydantic_core.PydanticSerializationError, ValueError, RecursionError):
+        raise _deep(type(model).__name__, MAX_DEPTH_CEILING) from None
 
 
 def _escaped_json(value: Any, what: str) -> bytes:

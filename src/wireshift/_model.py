@@ -25,8 +25,8 @@ from pydantic import (
 from pydantic_core import CoreSchema, PydanticSerializationError, SchemaValidator, core_schema
 from typing_extensions import Self
 
-from ._errors import NestingTooDeepError, PayloadError
-from ._json import MAX_DEPTH_CEILING, escaped_json_text, load_json, model_json
+from ._errors import PayloadError
+from ._json import escaped_json_text, load_json, model_data, model_json
 
 __all__ = [
     "UNKNOWN_TAG",
@@ -107,14 +107,7 @@ class WireModel(BaseModel):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON body as Python data: only fields that were set, unknown ones included."""
-        try:
-            return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        except (PydanticSerializationError, RecursionError):
-            raise NestingTooDeepError(
-                f"{type(self).__name__} nests too deep to write",
-                model=type(self).__name__,
-                limit=MAX_DEPTH_CEILING,
-            ) from None
+        return model_data(self, by_alias=True, exclude_unset=True)  # type: ignore[no-any-return]
 
     def to_json(self) -> bytes:
         """The JSON body to send: compact UTF-8 bytes with only fields that were set (a lone
@@ -129,7 +122,7 @@ class WireModel(BaseModel):
         except PydanticSerializationError:
             indent = kwargs.pop("indent", None)
             kwargs.pop("ensure_ascii", None)
-            data = self.model_dump(mode="json", **kwargs)
+            data = model_data(self, **kwargs)
         return escaped_json_text(data, type(self).__name__, indent)
 
     @property
@@ -201,6 +194,7 @@ class TypeTagged:
         self.key = key
         self.infer = infer
         self._known: frozenset[str] = frozenset()
+        self._tag_of: dict[type[Any], str] = {}
 
     def _discriminate(self, value: Any) -> str:
         if isinstance(value, Mapping):
@@ -209,6 +203,8 @@ class TypeTagged:
                 tag = self.infer(value)
         else:
             tag = getattr(value, self.key, None)
+            if tag is None:  # a model parsed from a payload whose tag was inferred
+                return self._tag_of.get(type(value), UNKNOWN_TAG)
         # Tags carry an "@" so error paths can tell them from field names; a tag that is not
         # a string (an object, a list) is an unknown one, for the fallback to refuse or keep.
         return f"@{tag}" if type(tag) is str and tag in self._known else UNKNOWN_TAG
@@ -218,6 +214,8 @@ class TypeTagged:
     ) -> CoreSchema:
         tags, fallback = union_members(source, self.key)
         self._known = frozenset(tags)
+        for tag, model in tags.items():
+            self._tag_of.setdefault(model, f"@{tag}")
         schemas: dict[type[WireModel], CoreSchema] = {}
         for model in (*tags.values(), fallback):
             if model not in schemas:

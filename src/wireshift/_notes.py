@@ -11,6 +11,14 @@ __all__ = ["Note", "NoteAction"]
 NoteAction = Literal["dropped", "changed", "added", "moved", "kept", "repaired", "truncated"]
 
 
+_PATH_LIMIT = 200
+_REASON_LIMIT = 600
+
+
+def _cut(text: str, limit: int) -> str:
+    return f"{text[:limit]}... ({len(text) - limit} more characters)"
+
+
 @dataclass(frozen=True)
 class Note:
     """What a call dropped, changed or kept unread, where, and why.
@@ -28,6 +36,14 @@ class Note:
     lossy: bool = False
     """Something the input said is not in the result (or is there in a form that says less).
     A call with ``strict=True`` raises instead of returning a result with such a note."""
+
+    def __post_init__(self) -> None:
+        # Paths and reasons quote the wire (event types, ids, names): kept short, so that
+        # logging a note is safe and cheap whatever the input held.
+        if len(self.path) > _PATH_LIMIT:
+            object.__setattr__(self, "path", _cut(self.path, _PATH_LIMIT))
+        if len(self.reason) > _REASON_LIMIT:
+            object.__setattr__(self, "reason", _cut(self.reason, _REASON_LIMIT))
 
     def __str__(self) -> str:
         return f"{self.path}: {self.action} ({self.reason})"

@@ -15,7 +15,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ._errors import ArgumentTypeError, UnknownProfileError
+from ._errors import ArgumentTypeError, UnknownProfileError, quoted
 from ._format import Format
 
 __all__ = [
@@ -286,6 +286,6 @@ def get_profile(profile: str | Profile | None) -> Profile:
         return PROFILES[profile]
     except KeyError:
         raise UnknownProfileError(
-            f"unknown profile {profile!r}; built in: {', '.join(sorted(PROFILES))}",
+            f"unknown profile {quoted(profile)}; built in: {', '.join(sorted(PROFILES))}",
             argument="profile",
         ) from None

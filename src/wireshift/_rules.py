@@ -83,7 +83,9 @@ def joined_reasoning(texts: Iterable[Any]) -> str | None:
 def reasoning_item_text(summary: Iterable[str], content: Iterable[str]) -> str:
     """The chat reasoning text of a Responses ``reasoning`` item: its summary parts (each a
     paragraph) then its ``reasoning_text`` content, as their deltas stream them."""
-    return "\n\n".join(summary) + "".join(content)
+    # A part of a kind wireshift does not know may hold anything as its text.
+    texts = [text for text in summary if type(text) is str]
+    return "\n\n".join(texts) + "".join(text for text in content if type(text) is str)
 
 
 # --- usage ----------------------------------------------------------------------------------
@@ -162,6 +164,13 @@ def custom_input_from_arguments(arguments: str) -> str:
 
 
 # --- ids ------------------------------------------------------------------------------------
+
+
+def wire_id(item: Any) -> str | None:
+    """An item's ``id`` when it is text: an item of an unknown type may carry any value
+    there, and ids are used as keys."""
+    value = getattr(item, "id", None)
+    return value if type(value) is str else None
 
 
 def whole_seconds(value: Any) -> int | None:

@@ -328,16 +328,18 @@ def error_object(body: Any) -> tuple[dict[str, Any] | None, str]:
     ``{"error": "text"}``, Anthropic's ``{"type": "error", "error": {...}}``, FastAPI's
     ``{"detail": ...}``, and OpenRouter's ``metadata.raw`` (the provider's own error, kept as
     ``provider_error``)."""
+    from ._json import DEFAULT_MAX_DEPTH, load_json, too_deep  # _json imports the errors
+
     text = ""
     data: Any = body
     if isinstance(body, (bytes, bytearray, memoryview)):
         body = bytes(body).decode("utf-8", "replace")
+    if isinstance(body, (Mapping, list)) and too_deep(body, DEFAULT_MAX_DEPTH):
+        return None, f"an error body nested more than {DEFAULT_MAX_DEPTH} levels deep"
     if isinstance(body, str):
         text = body.strip()
         if not text:
             return None, ""
-        from ._json import load_json  # here: _json imports the errors, which import this
-
         try:
             data = load_json(text, what="error body")
         except ValueError:  # not JSON, or nested past the limit: read as text
@@ -355,7 +357,7 @@ def _written(data: Any) -> str:
     try:
         return json.dumps(data, default=str)
     except (ValueError, RecursionError):
-        return repr(data)[:1000]
+        return f"<{type(data).__name__} that JSON cannot write>"
 
 
 def _from_mapping(data: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
-from .._errors import PayloadError, UpstreamError
+from .._errors import PayloadError, UpstreamError, quoted
 from .._wire._chat_chunks import Foreign, Unreadable, read_chat_payload
 from .._wire._fold import describe, fold
 from .._wire._input import Payload
@@ -512,7 +512,7 @@ class ChatAccumulator(PayloadFeeder):
                 f"choices[{state.index}].finish_reason",
                 "added",
                 f"the stream ended without a finish_reason for this choice; "
-                f"set to {finish_reason!r}",
+                f"set to {quoted(finish_reason)}",
                 "finish_reason_missing",
             )
         body: dict[str, Any] = dict(state.extra or {})

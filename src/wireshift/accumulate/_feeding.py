@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._errors import PayloadError
+from .._errors import PayloadError, quoted
 from .._wire._input import DoneMarker, Event, EventReader, Payload
 from .._wire._notelog import NoteLog
 
@@ -67,7 +67,7 @@ class PayloadFeeder:
         )
         if looks_like_path:
             return (
-                f"the input held no events: {stray!r} looks like a file path; pass the "
+                f"the input held no events: {quoted(stray)} looks like a file path; pass the "
                 "file's contents or the open file, not its name"
             )
         return f"the input held no SSE events and no JSON body; it began: {stray[:80]!r}"

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._errors import PayloadError, UpstreamError
+from .._errors import PayloadError, UpstreamError, quoted
+from .._rules import wire_id
 from .._wire._chat_chunks import Foreign, Unreadable
 from .._wire._fold import describe, fold
 from .._wire._input import Payload
@@ -230,7 +231,8 @@ class ResponsesAccumulator(PayloadFeeder):
             self._log.add(
                 f"events[{index}] {event.type}",
                 "kept",
-                f"the SSE event name {name!r} differs from the payload's type; the payload wins",
+                f"the SSE event name {quoted(name)} differs from the payload's type; "
+                "the payload wins",
                 "event_name_mismatch",
             )
         seq = getattr(event, "sequence_number", None)
@@ -354,7 +356,8 @@ class ResponsesAccumulator(PayloadFeeder):
                 self._log.add(
                     f"output[{index}]",
                     "kept",
-                    f"items {state.id!r} and {item_id!r} share output_index {index}; both kept",
+                    f"items {quoted(state.id)} and {quoted(item_id)} share output_index {index}; "
+                    "both kept",
                     "output_index_reused",
                 )
         elif item_id is None:
@@ -364,7 +367,7 @@ class ResponsesAccumulator(PayloadFeeder):
         return self._new(index, item_id, kind)
 
     def _whole_item(self, index: int | None, item: Item, done: bool) -> ItemState:
-        item_id = getattr(item, "id", None)
+        item_id = wire_id(item)
         kind = getattr(item, "type", None)
         if index is None and item_id is None:
             last = self._last
@@ -606,7 +609,7 @@ class ResponsesAccumulator(PayloadFeeder):
                 log.add(
                     where,
                     "changed",
-                    f"no output_item.done for this item; status set to {settled!r}",
+                    f"no output_item.done for this item; status set to {quoted(settled)}",
                     "item_not_done",
                 )
             item = _parse_item(body, where, log)
@@ -630,7 +633,8 @@ class ResponsesAccumulator(PayloadFeeder):
                 log.add(
                     f"{terminal}.response.status",
                     "changed",
-                    f"the response said status {response.status!r}; the event says {status!r}",
+                    f"the response said status {quoted(response.status)}; "
+                    f"the event says {quoted(status)}",
                     "status_mismatch",
                 )
             response.status = status

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .._boundary import boundary
-from .._errors import ArgumentTypeError
+from .._errors import ArgumentTypeError, quoted
 from .._profiles import Profile, get_profile
 from ._problems import (
     ProblemKind,
@@ -179,7 +179,7 @@ def _find_nameless(found: Analysis, options: Options) -> None:
                 ProblemKind.EMPTY_NAME,
                 [entry.pos],
                 [call.id],
-                f"call {call.id!r} at history[{entry.pos}] has no tool name",
+                f"call {quoted(call.id)} at history[{entry.pos}] has no tool name",
             )
         if nameless and options.drop_nameless_calls:
             found.dropped_calls[entry.pos] = nameless
@@ -295,7 +295,7 @@ def _report_unmatched(
             ProblemKind.DUPLICATE_RESULT,
             [pos],
             [result_id],
-            f"result at history[{pos}] answers {result_id!r}, whose call at "
+            f"result at history[{pos}] answers {quoted(result_id)}, whose call at "
             f"history[{first.call.pos}] already has a result",
         )
         return
@@ -305,7 +305,7 @@ def _report_unmatched(
         ProblemKind.ORPHAN_RESULT,
         [pos],
         [result_id],
-        f"result at history[{pos}] answers {result_id!r}, which no earlier call has{where}",
+        f"result at history[{pos}] answers {quoted(result_id)}, which no earlier call has{where}",
     )
 
 
@@ -327,7 +327,7 @@ def _place(found: Analysis) -> None:
                 ProblemKind.MISSING_RESULT,
                 [link.call.pos],
                 [link.call.id],
-                f"call {link.call.id!r} at history[{link.call.pos}] has no result",
+                f"call {quoted(link.call.id)} at history[{link.call.pos}] has no result",
             )
             continue
         if link.placement == "early":
@@ -351,7 +351,7 @@ def _place(found: Analysis) -> None:
                 ProblemKind.MISPLACED_RESULT,
                 [link.result],
                 [link.call.id],
-                f"result at history[{link.result}] answers call {link.call.id!r} at "
+                f"result at history[{link.result}] answers call {quoted(link.call.id)} at "
                 f"history[{link.call.pos}], but other calls stand between ({at(link.between)})",
             )
     for stand, ids in interrupted.items():
@@ -408,7 +408,8 @@ def _check_ids(found: Analysis, rules: IdRules) -> None:
                 ProblemKind.DUPLICATE_CALL_ID,
                 [link.call.pos for link in links],
                 [call_id],
-                f"calls at {at(sorted({lk.call.pos for lk in links}))} share the id {call_id!r}",
+                f"calls at {at(sorted({lk.call.pos for lk in links}))} "
+                f"share the id {quoted(call_id)}",
             )
         first = links[0]
         if first.id_reason == "invalid":
@@ -420,7 +421,7 @@ def _check_ids(found: Analysis, rules: IdRules) -> None:
                 ProblemKind.INVALID_ID,
                 answered,
                 [call_id],
-                f"the profile rejects the id {call_id!r} ({first.id_problem})",
+                f"the profile rejects the id {quoted(call_id)} ({first.id_problem})",
             )
     for pos in found.order:
         entry = found.entries[pos]

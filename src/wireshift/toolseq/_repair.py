@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .._boundary import boundary
+from .._errors import quoted
 from .._model import WireModel
 from .._profiles import Profile
 from ._check import Analysis, IdRules, Link, Options, analyze, at, id_rules
@@ -151,7 +152,7 @@ def _new_ids(found: Analysis, rules: IdRules, fixes: list[ToolSequenceFix]) -> d
                 FixKind.REPLACED_ID,
                 tuple(sorted(positions)),
                 (old,),
-                f"the call at history[{link.call.pos}] {why}: now {new!r}"
+                f"the call at history[{link.call.pos}] {why}: now {quoted(new)}"
                 + (
                     f", in its result at history[{link.result}] too"
                     if link.result is not None
@@ -296,7 +297,7 @@ class _Builder:
                     FixKind.SYNTHESIZED_RESULT,
                     (link.call.pos,),
                     (link.call.id,),
-                    f"the call {link.call.id!r} at history[{link.call.pos}] had no result: "
+                    f"the call {quoted(link.call.id)} at history[{link.call.pos}] had no result: "
                     "added one saying it was not executed",
                 )
             )

@@ -242,8 +242,9 @@ def _responses_entry(pos: int, wire: dict[str, Any]) -> Entry:
     if pair is not None:
         found = next((wire[f] for f in pair.output_id_fields if wire.get(f) is not None), None)
         return Entry(pos, wire, "result", result_id=_id(found))
-    if item_type in (None, "message") and wire.get("role") in _TURN_ROLES:
-        return Entry(pos, wire, "boundary", repeatable=wire.get("role") == "assistant")
+    role = wire.get("role")
+    if item_type in (None, "message") and isinstance(role, str) and role in _TURN_ROLES:
+        return Entry(pos, wire, "boundary", repeatable=role == "assistant")
     return Entry(pos, wire, "neutral")
 
 

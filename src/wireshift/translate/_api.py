@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .._boundary import boundary, callers_own
-from .._errors import ArgumentTypeError, MissingContextError, excerpt
+from .._errors import ArgumentTypeError, MissingContextError, excerpt, quoted
 from .._format import Format, check_format
 from .._json import DEFAULT_MAX_DEPTH, check_depth, check_max_depth, dump_json, load_json
 from .._model import JSONInput, WireModel
@@ -92,7 +92,7 @@ def _history(
         return segments
     if previous_items is None and resolver is None:
         raise MissingContextError(
-            f"{field} {ref!r} stands for earlier items kept on the server, and wireshift is "
+            f"{field} {quoted(ref)} stands for earlier items kept on the server, and wireshift is "
             "stateless: pass previous_items= (the earlier input and output items) or "
             "resolver= (a function from the id to those items)",
             path=field,
@@ -129,7 +129,9 @@ def _with_model(data: dict[str, Any], model: str | None, rec: Recorder) -> dict[
     if old != model:
         rec.change(
             "model",
-            f"model {old!r} replaced by {model!r}" if old is not None else f"model {model!r} set",
+            f"model {quoted(old)} replaced by {quoted(model)}"
+            if old is not None
+            else f"model {quoted(model)} set",
             "translate.model",
         )
     return {"model": model, **{k: v for k, v in data.items() if k != "model"}}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
+from .._errors import quoted
 from ..chat._messages import (
     ChatContentPart,
     ChatFilePart,
@@ -89,7 +90,7 @@ def _image(
         else:
             rec.change(
                 f"{path}.detail",
-                f"Chat image detail is auto, low or high; {part.detail!r} sent as 'high'",
+                f"Chat image detail is auto, low or high; {quoted(part.detail)} sent as 'high'",
                 "translate.content.image_detail",
                 lossy=True,
             )
@@ -159,7 +160,7 @@ _ASSISTANT_TEXT: dict[type[Any], _Converter] = {
 def _no_chat_form(part: ContentPart, path: str, rec: Recorder, where: str = "") -> None:
     rec.drop(
         path,
-        f"a {part.type!r} content part has no Chat form{where}",
+        f"a {quoted(part.type)} content part has no Chat form{where}",
         "translate.content.part",
         part_type=part.type,
     )
@@ -247,7 +248,7 @@ def _to_responses_part(
             return {"type": "input_file", **cast(ChatFilePart, part).file.to_dict()}
     rec.drop(
         path,
-        f"a {part.type!r} part has no Responses form here",
+        f"a {quoted(part.type)} part has no Responses form here",
         "translate.content.part",
         part_type=part.type,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._errors import quoted
 from .._profiles import Profile
 from ..toolseq import repair_tool_sequence
 from ._content import PART_JOINER, chat_text
@@ -46,14 +47,15 @@ def _effort_value(effort: Any, source: str, profile: Profile, rec: Recorder) -> 
     if value is None:
         rec.drop(
             source,
-            f"the backend takes effort {', '.join(profile.effort_values)}, none near {effort!r}",
+            f"the backend takes effort {', '.join(profile.effort_values)}, "
+            f"none near {quoted(effort)}",
             "normalize.effort",
         )
     elif value != effort:
         rec.change(
             source,
             f"the backend takes effort {', '.join(profile.effort_values)}: "
-            f"{effort!r} sent as {value!r}",
+            f"{quoted(effort)} sent as {quoted(value)}",
             "normalize.effort",
             lossy=True,
             sent=value,
@@ -168,7 +170,9 @@ def _tool_choice(data: dict[str, Any], profile: Profile, rec: Recorder) -> None:
         if offered is None:
             del data["tool_choice"]
             rec.drop(
-                "tool_choice", f"the backend takes no {form!r} tool_choice", "normalize.tool_choice"
+                "tool_choice",
+                f"the backend takes no {quoted(form)} tool_choice",
+                "normalize.tool_choice",
             )
             return
         names, form = offered
@@ -176,8 +180,8 @@ def _tool_choice(data: dict[str, Any], profile: Profile, rec: Recorder) -> None:
         data["tool_choice"] = form
         rec.change(
             "tool_choice",
-            f"the backend takes no {choice.get('type')!r} tool_choice: only "
-            f"{', '.join(sorted(names))} offered, with tool_choice {form!r}",
+            f"the backend takes no {quoted(choice.get('type'))} tool_choice: only "
+            f"{', '.join(sorted(names))} offered, with tool_choice {quoted(form)}",
             "normalize.tool_choice",
         )
         if not data["tools"]:
@@ -204,7 +208,7 @@ def _tool_choice(data: dict[str, Any], profile: Profile, rec: Recorder) -> None:
         del data["tool_choice"]
         rec.drop(
             "tool_choice",
-            f"the backend takes no {form!r} tool_choice",
+            f"the backend takes no {quoted(form)} tool_choice",
             "normalize.tool_choice",
             lossy=form != "auto",
         )
@@ -318,7 +322,7 @@ class _ChatMessages:
                 else:
                     self.rec.drop(
                         f"messages[{n}].content[{m}]",
-                        f"the backend takes no {kind!r} parts in {role} messages",
+                        f"the backend takes no {quoted(kind)} parts in {role} messages",
                         "normalize.content",
                         part_type=kind,
                     )
@@ -367,11 +371,7 @@ class _ChatMessages:
         return new
 
     def merge_system(self, messages: list[Any]) -> list[Any]:
-        positions = [
-            n
-            for n, m in enumerate(messages)
-            if isinstance(m, dict) and m.get("role") in _SYSTEM_ROLES
-        ]
+        positions = [n for n, m in enumerate(messages) if isinstance(m, dict) and _is_system(m)]
         if not positions or (positions == [0] and isinstance(messages[0].get("content"), str)):
             return messages
         text = SYSTEM_JOINER.join(chat_text(messages[n].get("content")) for n in positions)
@@ -482,7 +482,7 @@ def _hoisted_text(item: dict[str, Any], path: str, rec: Recorder) -> str:
         else:
             rec.drop(
                 f"{path}.content[{n}]",
-                f"instructions are text: a {kind!r} part cannot move there",
+                f"instructions are text: a {quoted(kind)} part cannot move there",
                 "normalize.hoist",
                 part_type=kind,
             )
@@ -530,11 +530,7 @@ def normalize_responses(data: dict[str, Any], profile: Profile, rec: Recorder) -
                     "the backend takes reasoning items only with their encrypted_content",
                     "normalize.reasoning_item",
                 )
-            elif (
-                kind == "message"
-                and profile.hoist_system_messages
-                and item.get("role") in _SYSTEM_ROLES
-            ):
+            elif kind == "message" and profile.hoist_system_messages and _is_system(item):
                 hoisted.append(_hoisted_text(item, path, rec))
                 rec.move(
                     path,
@@ -560,3 +556,8 @@ def normalize_responses(data: dict[str, Any], profile: Profile, rec: Recorder) -
                 "normalize.instructions",
             )
     return data
+
+
+def _is_system(message: dict[str, Any]) -> bool:
+    role = message.get("role")
+    return isinstance(role, str) and role in _SYSTEM_ROLES

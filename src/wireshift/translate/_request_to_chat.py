@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from .._errors import quoted
 from .._model import WireModel
 from .._toolnames import ToolNameMap, ToolOrigin
 from ..responses._items import (
@@ -216,7 +217,7 @@ class _History:
         if reason is None:
             self.rec.drop(
                 path,
-                f"an item of unknown type {item.type!r}",
+                f"an item of unknown type {quoted(item.type)}",
                 "translate.item.unknown",
                 item_type=item.type,
             )
@@ -241,7 +242,7 @@ class _History:
         else:
             self.rec.drop(
                 path,
-                f"a message with role {role!r} has no Chat form",
+                f"a message with role {quoted(role)} has no Chat form",
                 "translate.item.role",
                 role=role,
             )
@@ -464,7 +465,7 @@ def _tools(
             reason = TOOLS_WITHOUT_CHAT_FORM.get(tool.type)
             rec.drop(
                 path,
-                reason or f"a tool of unknown type {tool.type!r}",
+                reason or f"a tool of unknown type {quoted(tool.type)}",
                 "translate.tools.no_chat_form" if reason else "translate.tools.unknown",
                 tool_type=tool.type,
             )
@@ -487,7 +488,7 @@ def _namespace(
         else:
             rec.drop(
                 where,
-                f"a {member.type!r} tool in a namespace has no Chat form",
+                f"a {quoted(member.type)} tool in a namespace has no Chat form",
                 "translate.tools.unknown",
                 tool_type=member.type,
             )
@@ -495,7 +496,7 @@ def _namespace(
         flat.append(name)
     rec.change(
         path,
-        f"namespace {tool.name!r} flattened into functions {', '.join(flat)}; "
+        f"namespace {quoted(tool.name)} flattened into functions {', '.join(flat)}; "
         "its description is not sent",
         "translate.tools.namespace",
         functions=flat,
@@ -525,7 +526,7 @@ def _tool_choice(choice: ToolChoice, rec: Recorder, names: ToolNameMap) -> Any:
     if isinstance(choice, str):
         if choice in ("auto", "none", "required"):
             return choice
-        rec.drop("tool_choice", f"unknown tool_choice {choice!r}", "translate.tool_choice")
+        rec.drop("tool_choice", f"unknown tool_choice {quoted(choice)}", "translate.tool_choice")
         return None
     if isinstance(choice, FunctionToolChoice):
         if choice.name is None:
@@ -560,7 +561,7 @@ def _tool_choice(choice: ToolChoice, rec: Recorder, names: ToolNameMap) -> Any:
     reason = TOOL_CHOICES_WITHOUT_CHAT_FORM.get(choice.type or "")
     rec.drop(
         "tool_choice",
-        reason or f"a tool_choice of type {choice.type!r} has no Chat form",
+        reason or f"a tool_choice of type {quoted(choice.type)} has no Chat form",
         "translate.tool_choice",
     )
     return None
@@ -596,7 +597,7 @@ def _response_format(req: ResponsesRequest, out: dict[str, Any], rec: Recorder) 
         else:
             rec.drop(
                 "text.format",
-                f"a text format of type {fmt.type!r} has no Chat form",
+                f"a text format of type {quoted(fmt.type)} has no Chat form",
                 "translate.text.format",
             )
     if text.verbosity is not None:
@@ -632,7 +633,7 @@ def _include(req: ResponsesRequest, out: dict[str, Any], rec: Recorder) -> None:
         drop = INCLUDE_WITHOUT_CHAT_FORM.get(value)
         rec.drop(
             f"include[{n}]",
-            drop.reason if drop else f"chat backends cannot include {value!r}",
+            drop.reason if drop else f"chat backends cannot include {quoted(value)}",
             "translate.include",
             lossy=drop.lossy if drop else True,
         )

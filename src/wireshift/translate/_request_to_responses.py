@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._errors import quoted
 from .._model import WireModel
 from .._toolnames import ToolNameMap, ToolOrigin
 from ..chat._messages import (
@@ -69,7 +70,7 @@ class _Input:
     def _made_up_id(self, path: str, why: str) -> str:
         self.made_up += 1
         call_id = f"call_wireshift_{self.made_up}"
-        self.rec.add(path, f"{why}: call id {call_id!r} made up", "translate.call_id")
+        self.rec.add(path, f"{why}: call id {quoted(call_id)} made up", "translate.call_id")
         return call_id
 
     def _drop_name(self, path: str) -> None:
@@ -119,7 +120,7 @@ class _Input:
         else:
             self.rec.drop(
                 path,
-                f"a message with role {message.role!r} has no Responses form",
+                f"a message with role {quoted(message.role)} has no Responses form",
                 "translate.message.role",
                 role=message.role,
             )
@@ -194,7 +195,9 @@ class _Input:
 
     def _tool_call(self, call: Any, message_path: str, n: int) -> None:
         path = f"{message_path}.tool_calls[{n}]"
-        call_id = call.id if isinstance(call.id, str) and call.id else None
+        # An unknown kind of call declares no id (it may still carry one, of any type).
+        raw_id = getattr(call, "id", None)
+        call_id = raw_id if isinstance(raw_id, str) and raw_id else None
         if type(call) is ChatToolCall:
             call_id = call_id or self._made_up_id(path, "a tool call with no id")
             name = call.function.name
@@ -211,7 +214,7 @@ class _Input:
         else:
             self.rec.drop(
                 path,
-                f"a tool call of type {call.type!r} has no Responses form",
+                f"a tool call of type {quoted(call.type)} has no Responses form",
                 "translate.tool_call.unknown",
             )
             return
@@ -298,7 +301,7 @@ def _tools(
         else:
             rec.drop(
                 path,
-                f"a tool of type {tool.type!r} has no Responses form",
+                f"a tool of type {quoted(tool.type)} has no Responses form",
                 "translate.tools.unknown",
                 tool_type=tool.type,
             )
@@ -360,7 +363,7 @@ def _tool_choice(choice: ChatToolChoice, rec: Recorder, names: ToolNameMap | Non
         return {"type": "allowed_tools", "mode": choice.allowed_tools.mode, "tools": tools}
     rec.drop(
         "tool_choice",
-        f"a tool_choice of type {choice.type!r} has no Responses form",
+        f"a tool_choice of type {quoted(choice.type)} has no Responses form",
         "translate.tool_choice",
     )
     return None
@@ -382,7 +385,7 @@ def _text(req: ChatCompletionRequest, rec: Recorder) -> dict[str, Any] | None:
         else:
             rec.drop(
                 "response_format",
-                f"a response format of type {fmt.type!r} has no Responses form",
+                f"a response format of type {quoted(fmt.type)} has no Responses form",
                 "translate.text.format",
             )
     if req.verbosity is not None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Mapping
 from typing import Any, Literal, overload
 
 from .._boundary import boundary
 from .._errors import ArgumentTypeError, UpstreamError
 from .._format import Format, check_format
+from .._json import DEFAULT_MAX_DEPTH, check_depth, check_max_depth, load_json
 from .._model import JSONInput
 from .._notes import Note
 from .._profiles import Profile, get_profile
@@ -109,25 +111,39 @@ def _as_delta(message: ChatCompletionMessage, path: str, rec: Recorder) -> Chunk
             )
     delta = ChunkDelta.parse(fields)
     if calls:
-        delta.tool_calls = [
-            ToolCallDelta(
-                index=i,
-                id=call.get("id"),
-                type="function",
-                function=FunctionCallDelta(
-                    name=(call.get("function") or call.get("custom") or {}).get("name"),
-                    arguments=_call_arguments(call),
-                ),
-            )
-            for i, call in enumerate(calls)
+        deltas = [
+            _call_delta(i, call, f"{path}.tool_calls[{i}]", rec) for i, call in enumerate(calls)
         ]
+        delta.tool_calls = [d for d in deltas if d is not None]
     return delta
 
 
+def _call_delta(index: int, call: Any, path: str, rec: Recorder) -> ToolCallDelta | None:
+    """One whole tool call as the delta that carries it; ``None`` (dropped, noted) for a
+    call of no shape a tool call has."""
+    body = call.get("function") or call.get("custom") if isinstance(call, dict) else None
+    name = body.get("name") if isinstance(body, dict) else None
+    call_id = call.get("id") if isinstance(call, dict) else None
+    if not isinstance(name, str) or not (call_id is None or isinstance(call_id, str)):
+        rec.drop(
+            path, "a tool call with no function name or id of text", "translate.response.bad_call"
+        )
+        return None
+    return ToolCallDelta(
+        index=index,
+        id=call_id,
+        type="function",
+        function=FunctionCallDelta(name=name, arguments=_call_arguments(call)),
+    )
+
+
 def _call_arguments(call: dict[str, Any]) -> str:
-    if "custom" in call:  # a custom call: its raw input, in the function form
-        return custom_input_arguments(call["custom"].get("input", ""))
-    args = (call.get("function") or {}).get("arguments")
+    custom = call.get("custom")
+    if isinstance(custom, dict):  # a custom call: its raw input, in the function form
+        raw = custom.get("input", "")
+        return custom_input_arguments(raw if isinstance(raw, str) else json.dumps(raw))
+    function = call.get("function")
+    args = function.get("arguments") if isinstance(function, dict) else None
     return args if isinstance(args, str) else json.dumps(args or {})
 
 
@@ -258,6 +274,7 @@ def translate_response(
     profile: str | Profile | None = ...,
     strict: bool = ...,
     notes: list[Note] | None = ...,
+    max_depth: int = ...,
 ) -> TranslatedResponse: ...
 @overload
 def translate_response(
@@ -268,6 +285,7 @@ def translate_response(
     profile: str | Profile | None = ...,
     strict: bool = ...,
     notes: list[Note] | None = ...,
+    max_depth: int = ...,
 ) -> TranslatedChatCompletion: ...
 @overload
 def translate_response(
@@ -278,6 +296,7 @@ def translate_response(
     profile: str | Profile | None = ...,
     strict: bool = ...,
     notes: list[Note] | None = ...,
+    max_depth: int = ...,
 ) -> TranslatedResponse | TranslatedChatCompletion: ...
 @boundary("translate_response")
 def translate_response(
@@ -288,6 +307,7 @@ def translate_response(
     profile: str | Profile | None = None,
     strict: bool = False,
     notes: list[Note] | None = None,
+    max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> TranslatedResponse | TranslatedChatCompletion:
     """Translate a non-streaming body: a ``ChatCompletion`` ``to="responses"``, or a
     ``Response`` ``to="chat"``. ``tool_names`` is the request translation's map.
@@ -303,9 +323,11 @@ def translate_response(
     ``.notes``, which say what the target could not carry (choices after the first,
     annotations, items with no chat form); with ``strict=True`` a lossy step raises
     :class:`TranslationError` instead. (``notes=``, a list the notes were appended to, is
-    deprecated: read ``.notes``.)
+    deprecated: read ``.notes``.) A body nested deeper than ``max_depth`` levels raises
+    :class:`~wireshift.NestingTooDeepError`.
     """
     to = check_format(to)
+    max_depth = check_max_depth(max_depth)
     rec = Recorder(strict=strict)
     if notes is not None:
         warnings.warn(
@@ -323,8 +345,12 @@ def translate_response(
         payload = body.final
     elif isinstance(body, AccumulatedStream):  # pragma: no cover - there are two kinds
         raise ArgumentTypeError(f"cannot translate a {type(body).__name__}", argument="body")
+    elif isinstance(body, (bytes, bytearray, str)):
+        payload = load_json(body, what="response body", max_depth=max_depth)
     else:
         payload = body
+        if isinstance(body, Mapping):
+            check_depth(body, what="response body", max_depth=max_depth)
     if to == "responses":
         response = chat_completion_to_response(
             payload, tool_names=tool_names, profile=profile, rec=rec, failure=failure

@@ -32,6 +32,7 @@ from .._rules import (
     reasoning_item_text,
     responses_usage_to_chat,
     whole_seconds,
+    wire_id,
 )
 from .._sse import encode_sse
 from .._toolnames import ToolNameMap
@@ -430,7 +431,7 @@ class ResponsesToChatStream:
     def _rest_of_item(self, output_index: int | None, item: Any) -> list[Any]:
         """What a message or reasoning item holds that its deltas did not send (servers and
         Codex's own fixtures may send text only in ``output_item.done``)."""
-        item_id = getattr(item, "id", None)
+        item_id = wire_id(item)
         out: list[Any] = []
         if item.type == "reasoning":
             full = reasoning_item_text(
@@ -507,8 +508,9 @@ class ResponsesToChatStream:
     def _item_done(self, output_index: int | None, item: Any) -> list[Any]:
         if output_index is not None:
             self._done_at.add(output_index)
-        if getattr(item, "id", None):
-            self._done_ids.add(item.id)
+        item_id = wire_id(item)
+        if item_id:
+            self._done_ids.add(item_id)
         if item.type in _FORM_CALLS:
             return self._form_call(output_index, item)
         if item.type not in ("function_call", "custom_tool_call"):
@@ -580,7 +582,7 @@ class ResponsesToChatStream:
         out: list[Any] = []
         for position, item in enumerate(response.output or ()):
             # Items only the terminal response holds (no output_item.done came for them).
-            if position not in self._done_at and getattr(item, "id", None) not in self._done_ids:
+            if position not in self._done_at and wire_id(item) not in self._done_ids:
                 out += self._item_done(position, item)
         details = response.incomplete_details
         reason = chat_finish_reason(

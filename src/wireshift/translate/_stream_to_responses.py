@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, Literal
 
-from .._errors import PayloadError, UpstreamError
+from .._errors import PayloadError, UpstreamError, quoted
 from .._profiles import Profile, get_profile
 from .._rules import (
     FAILED_FINISH_REASONS,
@@ -504,7 +504,7 @@ class ChatToResponsesStream:
             self.rec.record(
                 f"output[{call.output_index}]" if call.added else "tool_calls",
                 "dropped",
-                f"tool call {call.call_id!r} ({call.upstream_name or 'unnamed'}) was never "
+                f"tool call {quoted(call.call_id)} ({call.upstream_name or 'unnamed'}) was never "
                 "confirmed by the upstream: not sent as done, nor in the failed response",
                 "translate.stream.unconfirmed_call",
             )

@@ -468,3 +468,37 @@ def test_an_item_with_a_null_type_is_written_without_a_serializer_warning() -> N
         }
     )
     assert response.to_dict()["output"] == [{"type": None, "id": "msg_1"}]
+
+
+def test_a_namespace_name_with_a_lone_surrogate_gets_a_chat_name() -> None:
+    # Found by the million-input run: the digest that shortens a long name hashed its UTF-8.
+    tool = {
+        "type": "namespace",
+        "name": f"n{LONE}" * 20,
+        "description": "d",
+        "tools": [{"type": "function", "name": "f" * 80, "parameters": {}}],
+    }
+    translated = translate_request({"model": "m", "input": "hi", "tools": [tool]}, to="chat")
+    (name,) = [t["function"]["name"] for t in translated.data["tools"]]
+    assert len(name) <= 64
+    assert translated.tool_names.to_dict()
+
+
+def test_a_text_only_backend_drops_a_part_with_no_text_with_a_note() -> None:
+    # Found by the million-input run: joining parts for a text-only backend read part["text"].
+    image = {"type": "image_url", "image_url": {"url": "http://x"}}
+    request = {
+        "model": "m",
+        "messages": [
+            {
+                "role": "tool",
+                "tool_call_id": "a",
+                "content": [image, {"type": "text", "text": "t"}],
+            },
+            {"role": "user", "content": "hi"},
+        ],
+    }
+    translated = translate_request(request, to="chat", profile="deepseek")
+    assert translated.data["messages"][0]["content"].endswith("t")
+    dropped = [note for note in translated.notes if note.code == "normalize.content"]
+    assert [note.path for note in dropped] == ["messages[0].content[0]"]

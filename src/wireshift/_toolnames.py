@@ -112,7 +112,8 @@ def _chat_name(origin: ToolOrigin, taken: Mapping[str, ToolOrigin]) -> str:
     # digest of the full origin, so the same tools map to the same names on every request.
     key = f"{origin.tool_type}:{origin.namespace}:{origin.name}"
     for salt in range(1000):
-        digest = hashlib.sha256(f"{key}#{salt}".encode()).hexdigest()[:8]
+        # surrogatepass: a name may hold a lone surrogate from the wire, and still needs a digest
+        digest = hashlib.sha256(f"{key}#{salt}".encode("utf-8", "surrogatepass")).hexdigest()[:8]
         candidate = f"{name[: CHAT_NAME_MAX - 9]}_{digest}"
         if candidate not in taken:
             return candidate

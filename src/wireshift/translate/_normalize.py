@@ -328,8 +328,27 @@ class _ChatMessages:
                     )
         if self.profile.string_content_only:
             self.joined.append(n)
-            return PART_JOINER.join(p["text"] for p in kept)
+            return PART_JOINER.join(self.texts(n, content, kept))
         return kept if len(kept) != len(content) else None
+
+    def texts(self, n: int, content: list[Any], kept: list[Any]) -> list[str]:
+        """The texts of ``kept`` parts, for a backend that takes text only; a part with no
+        text (an image, a part of unknown kind) is dropped with a note."""
+        texts: list[str] = []
+        for part in kept:
+            text = part.get("text") if isinstance(part, dict) else None
+            if isinstance(text, str):
+                texts.append(text)
+                continue
+            m = next(i for i, held in enumerate(content) if held is part)
+            kind = part.get("type") if isinstance(part, dict) else None
+            self.rec.drop(
+                f"messages[{n}].content[{m}]",
+                f"the backend takes text only; a {quoted(kind)} part has no text to join",
+                "normalize.content",
+                part_type=kind,
+            )
+        return texts
 
     def reasoning(self, n: int, message: dict[str, Any]) -> dict[str, Any] | None:
         profile = self.profile

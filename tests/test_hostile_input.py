@@ -502,3 +502,40 @@ def test_a_text_only_backend_drops_a_part_with_no_text_with_a_note() -> None:
     assert translated.data["messages"][0]["content"].endswith("t")
     dropped = [note for note in translated.notes if note.code == "normalize.content"]
     assert [note.path for note in dropped] == ["messages[0].content[0]"]
+
+
+def test_a_refusal_part_with_null_refusal_in_a_done_item() -> None:
+    # Found by the second million-input run: the parts' texts were joined without a check.
+    def response(status: str) -> dict[str, Any]:
+        return {"id": "r", "object": "response", "created_at": 1, "status": status, "model": "m"}
+
+    item = {
+        "type": "message",
+        "id": "msg_1",
+        "role": "assistant",
+        "content": [{"type": "refusal", "refusal": None}, {"type": "output_text", "text": "b"}],
+    }
+    events = [
+        {"type": "response.created", "sequence_number": 0, "response": response("in_progress")},
+        {
+            "type": "response.output_item.done",
+            "sequence_number": 1,
+            "output_index": 0,
+            "item": item,
+        },
+        {"type": "response.completed", "sequence_number": 2, "response": response("completed")},
+    ]
+    chunks = list(translate_stream(events, to="chat"))
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == "b"
+
+
+def test_tool_calls_that_are_a_number_on_a_message_of_unknown_role() -> None:
+    # Found by the second million-input run: the strict-history check (deepseek) iterated
+    # the tool_calls of a message of a role no model knows, which keeps any field.
+    request = {
+        "model": "m",
+        "messages": [{"role": "user", "content": "hi"}, {"role": "zzz", "tool_calls": 1.5}],
+    }
+    normalized = wireshift.normalize_request(request, profile="deepseek")
+    assert normalized.data["messages"][1] == {"role": "zzz", "tool_calls": 1.5}

@@ -430,6 +430,8 @@ def _plainly_strict(messages: list[Any], profile: Profile) -> bool:
         n += 1
         if not calls:
             continue
+        if not isinstance(calls, list):
+            return False
         expected: set[str] = set()
         for call in calls:
             call_id = call.get("id") if isinstance(call, dict) else None

@@ -448,9 +448,11 @@ class ResponsesToChatStream:
         refusals: list[str] = []
         for part in content if isinstance(content, list) else ():
             kind = getattr(part, "type", None)
+            # A part may say its kind and still hold no text (null): nothing to send.
             if kind == "output_text" or (kind == "input_text" and item.role == "assistant"):
-                texts.append(part.text)
-            elif kind == "refusal":
+                if isinstance(part.text, str):
+                    texts.append(part.text)
+            elif kind == "refusal" and isinstance(part.refusal, str):
                 refusals.append(part.refusal)
         text = "".join(texts)[self._sent_of("content", item_id, output_index) :]
         if text:

@@ -139,6 +139,8 @@ def render_profiles() -> str:
             tokens = "dropped" if "max_output_tokens" in p.drop_fields else "`max_output_tokens`"
         effort = p.reasoning_effort_style or "none"
         strict = "yes" if p.strict_tool_sequences else "no"
+        if p.wire == "responses":
+            strict = "n/a"  # Responses items are not chat messages
         out.append(f"| `{p.name}` | {speaks} | {tokens} | {history} | {effort} | {strict} |")
     for p in PROFILES.values():
         out += [

@@ -252,8 +252,10 @@ def test_system_messages_merge_into_one_first_where_needed() -> None:
 
 
 def test_tool_message_parts_follow_the_profile() -> None:
+    call = {"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}
     chat = {
         "messages": [
+            {"role": "assistant", "content": None, "tool_calls": [call]},
             {
                 "role": "tool",
                 "tool_call_id": "c",
@@ -261,11 +263,11 @@ def test_tool_message_parts_follow_the_profile() -> None:
                     {"type": "text", "text": "t"},
                     {"type": "image_url", "image_url": {"url": "u"}},
                 ],
-            }
+            },
         ]
     }
-    assert len(normalize_request(chat, profile="litellm").data["messages"][0]["content"]) == 2
-    assert normalize_request(chat, profile="openai").data["messages"][0]["content"] == [
+    assert len(normalize_request(chat, profile="litellm").data["messages"][1]["content"]) == 2
+    assert normalize_request(chat, profile="openai").data["messages"][1]["content"] == [
         {"type": "text", "text": "t"}
     ]
 
@@ -338,8 +340,8 @@ def test_openrouter_effort_object_is_read_by_other_backends() -> None:
     assert to_openrouter.data["reasoning"] == {"effort": "high"}
 
 
-@pytest.mark.parametrize("name", [n for n, p in PROFILES.items() if p.strict_tool_sequences])
-def test_strict_profiles_get_repaired_histories(name: str) -> None:
+@pytest.mark.parametrize("name", [n for n, p in PROFILES.items() if p.wire != "responses"])
+def test_every_chat_profile_gets_repaired_histories(name: str) -> None:
     body = {
         "input": [
             user("u"),
@@ -353,7 +355,8 @@ def test_strict_profiles_get_repaired_histories(name: str) -> None:
     assert validate_tool_sequence(result.data["messages"]) == []
     codes = {n.code for n in result.notes}
     assert {"tool_sequence.moved_interrupters", "tool_sequence.synthesized_result"} <= codes
-    unrepaired = translate_request(body, to="chat", profile="vllm")
+    as_sent = PROFILES[name].derive(name="as-sent", strict_tool_sequences=False)
+    unrepaired = translate_request(body, to="chat", profile=as_sent)
     assert validate_tool_sequence(unrepaired.data["messages"]) != []
 
 

@@ -108,9 +108,12 @@ class Profile:
     """``tool_choice`` forms accepted (see :data:`TOOL_CHOICE_FORMS`). The others are
     rewritten to an equivalent the backend takes: a named tool becomes ``required`` with only
     that tool offered, ``none`` becomes no tools offered, ``required`` becomes ``auto``."""
-    strict_tool_sequences: bool = False
+    strict_tool_sequences: bool = True
     """Each assistant ``tool_calls`` message must be followed at once by one tool message
-    per id: translated histories are repaired."""
+    per id, so translated histories are repaired (messages that came between a call and its
+    output move after the outputs, noted). True for every built-in profile: OpenAI answers
+    400 otherwise, and vLLM's, Ollama's and LiteLLM's chat templates reject or mangle such a
+    history. ``derive(strict_tool_sequences=False)`` sends histories as they come."""
     tool_id_max_length: int | None = None
     tool_id_pattern: str | None = None
     """Regex every tool-call id must fullmatch, if the backend restricts them."""
@@ -231,7 +234,6 @@ PROFILES: dict[str, Profile] = {
             string_content_only=True,
             supports=frozenset({"stream_options", "logprobs", "temperature", "top_p"}),
             tool_choice_forms=_CHAT_TOOL_CHOICES,
-            strict_tool_sequences=True,
         ),
         Profile(
             name="openrouter",
@@ -243,7 +245,6 @@ PROFILES: dict[str, Profile] = {
             reasoning_reply_fields=("reasoning", "reasoning_content"),
             # Routes tool results to providers that take images in them.
             tool_output_images=True,
-            strict_tool_sequences=True,
             supports=CHAT_OPTIONAL_FIELDS
             - {"store", "prompt_cache_key", "verbosity", "moderation"},
             tool_choice_forms=_CHAT_TOOL_CHOICES,

@@ -37,7 +37,9 @@ def _dump(model: BaseModel) -> Any:
     return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
-def _load(body: JSONInput, max_depth: int) -> tuple[Format, WireModel, dict[str, Any] | None]:
+def _load(
+    body: JSONInput, max_depth: int, rec: Recorder
+) -> tuple[Format, WireModel, dict[str, Any] | None]:
     """The body's format, its validated model, and its JSON data when already at hand."""
     if isinstance(body, ResponsesRequest):
         return "responses", body, None
@@ -66,7 +68,33 @@ def _load(body: JSONInput, max_depth: int) -> tuple[Format, WireModel, dict[str,
         check_depth(data, what="request body", max_depth=max_depth)
     if isinstance(data, dict) and "messages" in data:
         return "chat", ChatCompletionRequest.parse(data), data
+    if isinstance(data, dict) and isinstance(data.get("tools"), list):
+        data = _responses_tools(data, rec)
     return "responses", ResponsesRequest.parse(data), data
+
+
+def _responses_tools(data: dict[str, Any], rec: Recorder) -> dict[str, Any]:
+    """A Responses body whose function tools came in the Chat form (``{"type": "function",
+    "function": {...}}``, as Codex and the Agents SDK have sent), with them in the Responses
+    form, noted."""
+    tools = data["tools"]
+    lifted: list[Any] | None = None
+    for n, tool in enumerate(tools):
+        if (
+            isinstance(tool, dict)
+            and tool.get("type") == "function"
+            and "name" not in tool
+            and isinstance(tool.get("function"), dict)
+        ):
+            flat = {k: v for k, v in tool.items() if k != "function"}
+            lifted = lifted or list(tools)
+            lifted[n] = {**flat, **tool["function"]}
+            rec.change(
+                f"tools[{n}]",
+                "a function tool in the Chat form, read as the Responses form",
+                "translate.tools.chat_form",
+            )
+    return data if lifted is None else {**data, "tools": lifted}
 
 
 def _history(
@@ -205,7 +233,7 @@ def translate_request(
     to = check_format(to)
     chosen = get_profile(profile)
     rec = Recorder(strict=strict)
-    fmt, parsed, data = _load(body, check_max_depth(max_depth))
+    fmt, parsed, data = _load(body, check_max_depth(max_depth), rec)
     names = tool_names if tool_names is not None else ToolNameMap()
     if fmt == to:
         out = _normalized(fmt, parsed, data, chosen, rec)
@@ -237,6 +265,6 @@ def normalize_request(
     plain OpenAI profile, changes little)."""
     chosen = get_profile(profile)
     rec = Recorder(strict=strict)
-    fmt, parsed, data = _load(body, check_max_depth(max_depth))
+    fmt, parsed, data = _load(body, check_max_depth(max_depth), rec)
     out = _normalized(fmt, parsed, data, chosen, rec)
     return _finish(fmt, out, chosen, rec, ToolNameMap(), model)

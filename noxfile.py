@@ -60,7 +60,7 @@ def e2e(session: nox.Session) -> None:
 @nox.session(python=PYTHON, default=False)
 def fuzz(session: nox.Session) -> None:
     """A million mutated inputs over every entry point, and a cut at every byte of the
-    corpus (about 20 minutes on 2 cores; not in CI). ``nox -s fuzz -- --inputs 50000``."""
+    corpus (about 8 minutes on 2 cores; not in CI). ``nox -s fuzz -- --inputs 50000``."""
     session.install("-e", ".[zstd]", "--group", "test")
     session.run("python", "tests/fuzz_many.py", *(session.posargs or ["--inputs", "1000000"]))
 

@@ -84,10 +84,8 @@ def _litellm(bodies: dict[str, bytes], repeats: int) -> dict[str, dict[str, floa
 def _request_sections(repeats: int) -> list[Section]:
     bodies: dict[str, bytes] = {}
     titles: dict[str, str] = {}
-    codex = workloads.codex_request()
-    if codex is not None:
-        bodies["codex"] = json.dumps(codex).encode()
-        titles["codex"] = "Codex 0.169 request (tests/data/fixtures)"
+    bodies["codex"] = json.dumps(workloads.codex_request()).encode()
+    titles["codex"] = "Codex 0.169 request (tests/data/fixtures)"
     history = workloads.history_request(400)
     bodies["history"] = json.dumps(history).encode()
     titles["history"] = "generated 400-item tool-using history"
@@ -104,13 +102,6 @@ def _request_sections(repeats: int) -> list[Section]:
         return run
 
     out: list[Section] = []
-    if codex is None:
-        out.append(
-            Section(
-                "translate_request, Responses -> chat: Codex 0.169 request",
-                [Row("all contenders", note=f"skipped: {workloads.CODEX_FIXTURE} is absent")],
-            )
-        )
     for name, raw in bodies.items():
         results: dict[str, float | Unavailable] = side_by_side(
             {

@@ -414,10 +414,8 @@ def history_request(items: int = 400, *, seed: int = 3) -> dict[str, Any]:
     }
 
 
-def codex_request() -> dict[str, Any] | None:
-    """The body of the captured Codex 0.169 request, or ``None`` without ``../shared``."""
-    if not CODEX_FIXTURE.is_file():
-        return None
+def codex_request() -> dict[str, Any]:
+    """The body of the captured Codex 0.169 request (vendored in ``tests/data/fixtures``)."""
     body: dict[str, Any] = json.loads(CODEX_FIXTURE.read_text())["body"]
     return body
 

@@ -18,10 +18,14 @@ def splits(data: bytes) -> Iterator[list[bytes]]:
     for cut in cuts:
         yield [data[:cut], data[cut:]]
     yield [data[i : i + 1] for i in range(len(data))]
-    rng = random.Random(7)
+    yield random_pieces(data, random.Random(7), 40)
+
+
+def random_pieces(data: bytes, rng: random.Random, longest: int) -> list[bytes]:
+    """``data`` cut into pieces of 1 to ``longest`` bytes."""
     pieces, at = [], 0
     while at < len(data):
-        step = rng.randint(1, 40)
+        step = rng.randint(1, longest)
         pieces.append(data[at : at + step])
         at += step
-    yield pieces
+    return pieces

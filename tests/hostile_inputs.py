@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import wireshift
+from chunking import random_pieces
 from wireshift import (
     InternalError,
     UpstreamError,
@@ -310,15 +311,6 @@ def mutate_stream(rng: random.Random, data: bytes) -> bytes:
     return bytes(rng.randrange(256) for _ in range(rng.randrange(1, 200)))
 
 
-def cut_pieces(rng: random.Random, data: bytes) -> list[bytes]:
-    pieces, at = [], 0
-    while at < len(data):
-        step = rng.randint(1, 64)
-        pieces.append(data[at : at + step])
-        at += step
-    return pieces
-
-
 # --- entry points ---------------------------------------------------------------------------
 
 
@@ -511,7 +503,7 @@ def _stream_case(rng: random.Random, corpus: Corpus) -> Case:
     _, data = rng.choice(corpus.streams)
     for _ in range(rng.choice([1, 1, 1, 2, 3])):
         data = mutate_stream(rng, data)
-    pieces: list[Any] = cut_pieces(rng, data) if rng.random() < 0.5 else [data]
+    pieces: list[Any] = random_pieces(data, rng, 64) if rng.random() < 0.5 else [data]
     if rng.random() < 0.2:
         pieces = [piece.decode("utf-8", "replace") for piece in pieces]
     roll = rng.random()

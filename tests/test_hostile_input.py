@@ -231,10 +231,6 @@ class TestSSEFields:
         assert encode_sse({"type": "a\nb"}) == b'data: {"type":"a\\nb"}\n\n'
 
 
-def test_errors_named_at_the_top_level() -> None:
-    assert wireshift.NestingTooDeepError is NestingTooDeepError
-
-
 def _responses_stream(*events: dict[str, Any]) -> bytes:
     return b"".join(b"data: " + json.dumps(event).encode() + b"\n\n" for event in events)
 

@@ -17,6 +17,7 @@ from ._errors import (
     CorruptBodyError,
     UnknownEncodingError,
     excerpt,
+    quoted,
 )
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "decode_body"]
@@ -59,7 +60,7 @@ def decode_body(
         decoder = _DECODERS.get(coding)
         if decoder is None:
             raise UnknownEncodingError(
-                f"cannot decode Content-Encoding {excerpt(repr(coding), 60)}; known: identity, "
+                f"cannot decode Content-Encoding {quoted(coding, 60)}; known: identity, "
                 + ", ".join(sorted(_DECODERS)),
                 encoding=excerpt(coding, 60),
             )

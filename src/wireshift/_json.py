@@ -130,7 +130,7 @@ def dump_json(value: Any, *, what: str = "value") -> bytes:
     try:
         return pydantic_core.to_json(value)
     except (pydantic_core.PydanticSerializationError, ValueError, RecursionError):
-        return _escaped_json(value, what)
+        return escaped_json_text(value, what).encode()
 
 
 def model_json(model: BaseModel, *, what: str | None = None) -> bytes:
@@ -139,7 +139,9 @@ def model_json(model: BaseModel, *, what: str | None = None) -> bytes:
         return model.__pydantic_serializer__.to_json(model, by_alias=True, exclude_unset=True)
     except (pydantic_core.PydanticSerializationError, ValueError, RecursionError):
         name = what or type(model).__name__
-        return _escaped_json(model_data(model, by_alias=True, exclude_unset=True), name)
+        return escaped_json_text(
+            model_data(model, by_alias=True, exclude_unset=True), name
+        ).encode()
 
 
 def model_data(model: BaseModel, **options: Any) -> Any:
@@ -151,10 +153,6 @@ def model_data(model: BaseModel, **options: Any) -> Any:
         return model.model_dump(mode="python", **options)
     except (pydantic_core.PydanticSerializationError, ValueError, RecursionError):
         raise _deep(type(model).__name__, MAX_DEPTH_CEILING) from None
-
-
-def _escaped_json(value: Any, what: str) -> bytes:
-    return escaped_json_text(value, what).encode()
 
 
 def escaped_json_text(value: Any, what: str, indent: int | None = None) -> str:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from pydantic import BaseModel
 
-from ._errors import InvalidArgumentError, excerpt
+from ._errors import InvalidArgumentError, quoted
 from ._json import dump_json, model_json
 
 if TYPE_CHECKING:
@@ -372,7 +372,7 @@ _LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
 def _field(name: str, value: str) -> str:
     if "\n" in value or "\r" in value:
         raise InvalidArgumentError(
-            f"an SSE {name} cannot contain a line break: {excerpt(repr(value), 80)}",
+            f"an SSE {name} cannot contain a line break: {quoted(value)}",
             argument=name,
         )
     return f"{name}: {value}\n"
@@ -418,7 +418,7 @@ def encode_sse(
     if id is not None:
         if "\0" in id:
             raise InvalidArgumentError(
-                f"an SSE id cannot contain NUL (readers ignore it): {excerpt(repr(id), 80)}",
+                f"an SSE id cannot contain NUL (readers ignore it): {quoted(id)}",
                 argument="id",
             )
         head += _field("id", id)

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .._boundary import boundary, callers_own
-from .._errors import ArgumentTypeError, MissingContextError, excerpt, quoted
+from .._errors import ArgumentTypeError, MissingContextError, quoted
 from .._format import Format, check_format
 from .._json import DEFAULT_MAX_DEPTH, check_depth, check_max_depth, dump_json, load_json
 from .._model import JSONInput, WireModel
@@ -132,8 +132,7 @@ def _history(
             earlier = resolver(ref)  # type: ignore[misc]
         except LookupError as exc:
             raise MissingContextError(
-                f"{field} {excerpt(repr(ref), 80)}: the resolver found no items for it "
-                f"({excerpt(repr(exc), 120)})",
+                f"{field} {quoted(ref)}: the resolver found no items for it ({quoted(exc, 120)})",
                 path=field,
             ) from exc
         except Exception as exc:

@@ -104,17 +104,29 @@ class _Pipeline:
             # Notes land in the caller's list as the stream goes.
             self.translator.rec.notes = notes
 
+    # feed and finish are the guards of both stream kinds: what escapes them is a
+    # WireshiftError (see _boundary); the caller's iterable is read outside them.
     def feed(self, item: Any) -> list[Any]:
-        if isinstance(item, UpstreamError):
-            # A failure the gateway saw outside the stream (an HTTP error status, a lost
-            # connection): the stream ends with it as if the upstream had sent it.
-            return self.translator.fail(item)
-        events = self.reader.read(item)
-        if len(events) == 1:  # the usual raw chunk: one event
-            name, payload = events[0]
-            if payload is not DONE:
-                return self.translator.feed_payload(name, payload)
-        return self._deliver(events)
+        try:
+            if isinstance(item, UpstreamError):
+                # A failure the gateway saw outside the stream (an HTTP error status, a lost
+                # connection): the stream ends with it as if the upstream had sent it.
+                return self.translator.fail(item)
+            events = self.reader.read(item)
+            if len(events) == 1:  # the usual raw chunk: one event
+                name, payload = events[0]
+                if payload is not DONE:
+                    return self.translator.feed_payload(name, payload)
+            return self._deliver(events)
+        except Exception as exc:
+            foreign(exc, "translating a stream")
+
+    def finish(self) -> list[Any]:
+        """The events the end of input completes, then the tail."""
+        try:
+            return self.close() + self.tail()
+        except Exception as exc:
+            foreign(exc, "translating a stream")
 
     def _deliver(self, events: list[Event]) -> list[Any]:
         translator = self.translator
@@ -175,18 +187,9 @@ class TranslatedStream(_Translated, Iterator[Out], Generic[Out]):
 
     def _run(self, events: Iterable[Any]) -> Generator[Out, None, None]:
         pipe = self._pipe
-        # The caller's iterable is read outside the guards: its own errors pass unchanged.
         for item in events:
-            try:
-                out = pipe.feed(item)
-            except Exception as exc:
-                foreign(exc, "translating a stream")
-            yield from out
-        try:
-            out = pipe.close() + pipe.tail()
-        except Exception as exc:
-            foreign(exc, "translating a stream")
-        yield from out
+            yield from pipe.feed(item)
+        yield from pipe.finish()
 
     def __iter__(self) -> Iterator[Out]:
         # The generator itself: a for loop then runs at generator speed, with no call of
@@ -212,25 +215,13 @@ class AsyncTranslatedStream(_Translated, AsyncIterator[Out], Generic[Out]):
         pipe = self._pipe
         if isinstance(events, AsyncIterable):
             async for item in events:
-                try:
-                    outs = pipe.feed(item)
-                except Exception as exc:
-                    foreign(exc, "translating a stream")
-                for out in outs:
+                for out in pipe.feed(item):
                     yield out
         else:
             for item in events:
-                try:
-                    outs = pipe.feed(item)
-                except Exception as exc:
-                    foreign(exc, "translating a stream")
-                for out in outs:
+                for out in pipe.feed(item):
                     yield out
-        try:
-            outs = pipe.close() + pipe.tail()
-        except Exception as exc:
-            foreign(exc, "translating a stream")
-        for out in outs:
+        for out in pipe.finish():
             yield out
 
     def __aiter__(self) -> AsyncIterator[Out]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
-from .._errors import UpstreamError, excerpt
+from .._errors import UpstreamError, quoted
 from .._profiles import Profile, get_profile
 from .._rules import (
     CUSTOM_INPUT_OPEN,
@@ -362,7 +362,7 @@ class ResponsesToChatStream:
             self.rec.record(
                 f"events[{self._events - 1}].response.created_at",
                 "changed",
-                f"not a time in seconds ({excerpt(repr(response.created_at), 40)}); "
+                f"not a time in seconds ({quoted(response.created_at, 40)}); "
                 "the chunks carry the time of translation",
                 "translate.stream.bad_timestamp",
             )

@@ -121,7 +121,25 @@ def _responses_rows(p: Profile) -> list[tuple[str, str]]:
         ("fields dropped", code(p.drop_fields)),
         ("items dropped", dropped_items),
         ("reasoning effort", f"values {code(p.effort_values)}; others sent as the nearest"),
-        ("encrypted reasoning", "kept on replayed reasoning items"),
+        (
+            "tools",
+            "every type"
+            if p.tool_types is None
+            else f"{code(p.tool_types)} as they are; namespace, custom, shell and patch tools "
+            "flattened into functions (calls restored on the way back); others dropped",
+        ),
+        (
+            "previous_response_id",
+            "replaced by the earlier items (`previous_items=` / `resolver=`)"
+            if p.stateless
+            else "sent as it is",
+        ),
+        (
+            "encrypted reasoning",
+            "kept on replayed reasoning items"
+            if p.encrypted_reasoning
+            else "left out; a wireshift envelope sent as reasoning text",
+        ),
     ]
 
 
@@ -135,7 +153,8 @@ def render_profiles() -> str:
             speaks, tokens = "Chat Completions", f"`{p.max_tokens_field}`"
             history = f"`{p.reasoning_history_field}`" if p.reasoning_history_field else "none"
         else:
-            speaks, history = "Responses", "encrypted items"
+            speaks = "Responses"
+            history = "encrypted items" if p.encrypted_reasoning else "plain items"
             tokens = "dropped" if "max_output_tokens" in p.drop_fields else "`max_output_tokens`"
         effort = p.reasoning_effort_style or "none"
         strict = "yes" if p.strict_tool_sequences else "no"

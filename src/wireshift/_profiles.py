@@ -134,6 +134,19 @@ class Profile:
     """Whether reasoning items without ``encrypted_content`` are accepted in ``input``."""
     dialect: Literal["openai", "open-responses"] = "openai"
     """Event dialect of Responses streams written for this backend's clients."""
+    tool_types: frozenset[str] | None = None
+    """Responses tool types the backend takes as they are; ``None``: every type. The
+    ``namespace``, ``custom``, ``local_shell``, ``shell`` and ``apply_patch`` tools it does
+    not take are flattened into function tools (their calls and outputs in ``input`` too, and
+    the translation back restores them from ``tool_names``); other types it does not take
+    (hosted tools: ``web_search``, ``image_generation``...) are dropped with a note."""
+    stateless: bool = False
+    """The backend keeps no responses: a ``previous_response_id`` or ``conversation`` is
+    replaced by the earlier items (``previous_items=`` or ``resolver=``), never sent to be
+    ignored."""
+    encrypted_reasoning: bool = True
+    """Whether the backend reads OpenAI's reasoning ``encrypted_content``. When not, it is
+    left out (noted), and a wireshift reasoning envelope becomes plain reasoning text."""
 
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """Room for a gateway's own settings; wireshift does not read it."""
@@ -271,6 +284,60 @@ PROFILES: dict[str, Profile] = {
         ),
     )
 }
+
+
+_PLAIN_FUNCTIONS = frozenset({"function"})
+_RESPONSES_EFFORTS = ("low", "medium", "high")
+
+
+def _native_responses(name: str, description: str, **changes: Any) -> Profile:
+    """A server's own ``/v1/responses``: function tools only, no stored responses, no
+    OpenAI encrypted reasoning, unless ``changes`` say otherwise (sources: docs/profiles.md)."""
+    fields: dict[str, Any] = {
+        "wire": "responses",
+        "effort_values": _RESPONSES_EFFORTS,
+        "tool_types": _PLAIN_FUNCTIONS,
+        "stateless": True,
+        "encrypted_reasoning": False,
+        **changes,
+    }
+    return Profile(name=name, description=description, **fields)
+
+
+for _profile in (
+    _native_responses(
+        "ollama-responses",
+        "Ollama's own /v1/responses: stateless; namespaced calls come back as `ns.name`.",
+    ),
+    _native_responses(
+        "vllm-responses",
+        "vLLM's own /v1/responses: namespaced calls come back flattened; no store by default.",
+    ),
+    _native_responses(
+        "lmstudio-responses",
+        "LM Studio's own /v1/responses: keeps responses; rejects namespace tools with a 400.",
+        stateless=False,
+    ),
+    _native_responses(
+        "llamacpp-responses",
+        "llama.cpp's llama-server /v1/responses: skips every tool that is not a function.",
+    ),
+    _native_responses(
+        "openrouter-responses",
+        "OpenRouter's Responses API (beta): stateless, rejects store true; web search.",
+        effort_values=("minimal", "low", "medium", "high"),
+        tool_types=frozenset({"function", "web_search"}),
+        force_store_false=True,
+    ),
+    _native_responses(
+        "deepseek-responses",
+        "DeepSeek's Responses API: server-side web search; effort up to `max`.",
+        effort_values=("low", "medium", "high", "max"),
+        tool_types=frozenset({"function", "web_search"}),
+        drop_fields=frozenset({"prompt_cache_key"}),
+    ),
+):
+    PROFILES[_profile.name] = _profile
 
 
 def get_profile(profile: str | Profile | None) -> Profile:

@@ -426,7 +426,7 @@ def encode_sse(
         body = b"".join(b"data: " + line + b"\n" for line in _LINE_BREAK_BYTES.split(payload))
     else:
         body = b"data: " + payload + b"\n"
-    return head.encode() + body + b"\n"
+    return head.encode("utf-8", "backslashreplace") + body + b"\n"
 
 
 def encode_comment(text: str = "") -> bytes:

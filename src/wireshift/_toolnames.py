@@ -45,6 +45,7 @@ class ToolNameMap:
     def __init__(self) -> None:
         self._by_chat: dict[str, ToolOrigin] = {}
         self._by_origin: dict[ToolOrigin, str] = {}
+        self._aliases: dict[str, ToolOrigin] | None = None
 
     def add(self, origin: ToolOrigin) -> str:
         """Register ``origin`` and return its chat name (the same name on a second call)."""
@@ -54,6 +55,7 @@ class ToolNameMap:
         name = _chat_name(origin, self._by_chat)
         self._by_chat[name] = origin
         self._by_origin[origin] = name
+        self._aliases = None
         return name
 
     def chat_name(self, name: str, namespace: str | None = None) -> str:
@@ -66,6 +68,19 @@ class ToolNameMap:
     def restore(self, chat_name: str) -> ToolOrigin | None:
         """The origin of a chat function name, or ``None`` for a name this map never gave."""
         return self._by_chat.get(chat_name)
+
+    def resolve(self, name: str) -> ToolOrigin | None:
+        """The origin of a function name a backend sent back, in whichever shape it chose:
+        the name this map gave, or for a namespaced tool ``ns.name``, ``ns__name``,
+        ``ns/name``, llama.cpp's ``ns_{ns}___{name}``, or the bare ``name`` when exactly one
+        tool of the map has it and no plain function does. ``None`` for anything else."""
+        found = self._by_chat.get(name)
+        if found is not None:
+            return found
+        aliases = self._aliases
+        if aliases is None:
+            aliases = self._aliases = _aliases(self._by_chat)
+        return aliases.get(name)
 
     def __len__(self) -> int:
         return len(self._by_chat)
@@ -97,6 +112,31 @@ class ToolNameMap:
 
     def __repr__(self) -> str:
         return f"ToolNameMap({self.to_dict()!r})"
+
+
+_AMBIGUOUS = ToolOrigin("")
+
+
+def _aliases(by_chat: Mapping[str, ToolOrigin]) -> dict[str, ToolOrigin]:
+    """Every other shape a backend may give the names of ``by_chat`` back in (see
+    :meth:`ToolNameMap.resolve`); a shape two tools share stands for neither."""
+    found: dict[str, ToolOrigin] = {}
+    for origin in by_chat.values():
+        shapes = [origin.name]
+        namespace = origin.namespace
+        if namespace is not None:
+            shapes += [
+                f"{namespace}.{origin.name}",
+                f"{namespace}{_NAMESPACE_JOIN}{origin.name}",
+                f"{namespace}/{origin.name}",
+                f"ns_{namespace}___{origin.name}",
+            ]
+        for shape in shapes:
+            if shape in by_chat:
+                continue
+            known = found.get(shape)
+            found[shape] = origin if known is None or known == origin else _AMBIGUOUS
+    return {shape: origin for shape, origin in found.items() if origin is not _AMBIGUOUS}
 
 
 def _chat_name(origin: ToolOrigin, taken: Mapping[str, ToolOrigin]) -> str:

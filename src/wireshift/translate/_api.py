@@ -183,14 +183,42 @@ def _finish(
     )
 
 
+def _stateless(
+    parsed: ResponsesRequest,
+    data: dict[str, Any],
+    previous_items: Iterable[Any] | None,
+    resolver: ItemResolver | None,
+    rec: Recorder,
+) -> dict[str, Any]:
+    """For a backend that keeps no responses: the earlier items a ``previous_response_id``
+    (or ``conversation``) stands for, sent first in ``input`` instead of the id, which the
+    backend would ignore or reject."""
+    segments = _history(parsed, previous_items, resolver, rec)
+    items = [item.to_dict() for _, listed in segments for item in listed]
+    rest = {k: v for k, v in data.items() if k not in ("previous_response_id", "conversation")}
+    return {**rest, "input": items}
+
+
 def _normalized(
-    fmt: Format, parsed: WireModel, data: dict[str, Any] | None, profile: Profile, rec: Recorder
+    fmt: Format,
+    parsed: WireModel,
+    data: dict[str, Any] | None,
+    profile: Profile,
+    rec: Recorder,
+    names: ToolNameMap,
+    previous_items: Iterable[Any] | None = None,
+    resolver: ItemResolver | None = None,
 ) -> dict[str, Any]:
     if data is None:
         data = parsed.to_dict()
     if fmt == "chat":
         return normalize_chat(data, profile, rec)
-    return normalize_responses(data, profile, rec)
+    assert isinstance(parsed, ResponsesRequest)
+    if profile.stateless and (
+        parsed.previous_response_id is not None or parsed.conversation is not None
+    ):
+        data = _stateless(parsed, data, previous_items, resolver, rec)
+    return normalize_responses(data, profile, rec, names)
 
 
 @boundary("translate_request")
@@ -235,7 +263,7 @@ def translate_request(
     fmt, parsed, data = _load(body, check_max_depth(max_depth), rec)
     names = tool_names if tool_names is not None else ToolNameMap()
     if fmt == to:
-        out = _normalized(fmt, parsed, data, chosen, rec)
+        out = _normalized(fmt, parsed, data, chosen, rec, names, previous_items, resolver)
     elif to == "chat":
         assert isinstance(parsed, ResponsesRequest)
         segments = _history(parsed, previous_items, resolver, rec)
@@ -246,7 +274,7 @@ def translate_request(
     else:
         assert isinstance(parsed, ChatCompletionRequest)
         out = chat_to_responses(parsed, rec, tool_names)
-        out = normalize_responses(out, chosen, rec)
+        out = normalize_responses(out, chosen, rec, names)
     return _finish(to, out, chosen, rec, names, model)
 
 
@@ -257,13 +285,24 @@ def normalize_request(
     profile: str | Profile | None = None,
     model: str | None = None,
     strict: bool = False,
+    previous_items: Iterable[Any] | None = None,
+    resolver: ItemResolver | None = None,
+    tool_names: ToolNameMap | None = None,
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> TranslatedRequest:
     """Apply one backend's rules to a body already in its format (Chat or Responses, read
     from the body): for the ChatGPT Codex backend, ``profile="chatgpt-codex"`` (``None``, the
-    plain OpenAI profile, changes little)."""
+    plain OpenAI profile, changes little); for a server's own ``/v1/responses``,
+    ``profile="ollama-responses"`` and the like.
+
+    Tools the backend does not take are flattened into functions: the result's
+    ``tool_names`` (``tool_names`` if given) is the map to hand to
+    :func:`translate_stream` / :func:`translate_response` so the calls come back as the
+    client's tools. For a backend that keeps no responses, ``previous_items`` or
+    ``resolver`` stand in for a ``previous_response_id`` (see :func:`translate_request`)."""
     chosen = get_profile(profile)
     rec = Recorder(strict=strict)
     fmt, parsed, data = _load(body, check_max_depth(max_depth), rec)
-    out = _normalized(fmt, parsed, data, chosen, rec)
-    return _finish(fmt, out, chosen, rec, ToolNameMap(), model)
+    names = tool_names if tool_names is not None else ToolNameMap()
+    out = _normalized(fmt, parsed, data, chosen, rec, names, previous_items, resolver)
+    return _finish(fmt, out, chosen, rec, names, model)

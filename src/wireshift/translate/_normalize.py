@@ -11,10 +11,13 @@ from typing import Any
 
 from .._errors import quoted
 from .._profiles import Profile
+from .._reasoning_envelope import is_envelope, open_envelope
+from .._toolnames import ToolNameMap
 from ..toolseq import repair_tool_sequence
 from ._content import PART_JOINER, chat_text
 from ._context import Recorder
 from ._fieldmaps import CHAT_GATES
+from ._flat_tools import flatten_tools
 
 __all__ = ["SYSTEM_JOINER", "normalize_chat", "normalize_responses"]
 
@@ -510,9 +513,50 @@ def _hoisted_text(item: dict[str, Any], path: str, rec: Recorder) -> str:
     return PART_JOINER.join(texts)
 
 
-def normalize_responses(data: dict[str, Any], profile: Profile, rec: Recorder) -> dict[str, Any]:
-    """A Responses body as ``profile``'s backend takes it."""
+def _reasoning_item(item: dict[str, Any], path: str, profile: Profile, rec: Recorder) -> Any:
+    """A reasoning item as the backend reads it, or ``None`` when nothing in it is left for
+    the backend. A wireshift envelope is never forwarded: its text becomes plain reasoning
+    text. OpenAI's encrypted content goes only to backends that read it."""
+    encrypted = item.get("encrypted_content")
+    if not encrypted:
+        return item
+    envelope = open_envelope(encrypted)
+    if envelope is None and profile.encrypted_reasoning:
+        return item
+    out = {k: v for k, v in item.items() if k != "encrypted_content"}
+    if envelope is not None:
+        if not out.get("content"):
+            out["content"] = [{"type": "reasoning_text", "text": envelope.text}]
+        rec.change(
+            f"{path}.encrypted_content",
+            "a wireshift reasoning envelope, sent as the reasoning text it holds",
+            "normalize.reasoning.envelope",
+        )
+    else:
+        rec.drop(
+            f"{path}.encrypted_content",
+            "the backend cannot read OpenAI's encrypted reasoning",
+            "normalize.reasoning.encrypted",
+            lossy=False,
+        )
+    if not out.get("content") and not out.get("summary"):
+        rec.drop(
+            path, "a reasoning item with nothing the backend reads", "normalize.reasoning_item"
+        )
+        return None
+    return out
+
+
+def normalize_responses(
+    data: dict[str, Any], profile: Profile, rec: Recorder, names: ToolNameMap | None = None
+) -> dict[str, Any]:
+    """A Responses body as ``profile``'s backend takes it; flattened tool names go into
+    ``names``."""
     data = dict(data)
+    if profile.tool_types is not None:
+        data = flatten_tools(
+            data, profile.tool_types, rec, names if names is not None else ToolNameMap()
+        )
     _drop_fields(data, profile, rec)
     if profile.force_stream and data.get("stream") is not True:
         (rec.change if "stream" in data else rec.add)(
@@ -541,6 +585,21 @@ def normalize_responses(data: dict[str, Any], profile: Profile, rec: Recorder) -
                 rec.drop(
                     path, f"the backend rejects {kind} items", "normalize.item_type", item_type=kind
                 )
+            elif kind == "reasoning" and (
+                item.get("encrypted_content") is not None
+                and (not profile.encrypted_reasoning or is_envelope(item["encrypted_content"]))
+            ):
+                read = _reasoning_item(item, path, profile, rec)
+                if read is None:
+                    continue
+                if not profile.plain_reasoning_items and not read.get("encrypted_content"):
+                    rec.drop(
+                        path,
+                        "the backend takes reasoning items only with their encrypted_content",
+                        "normalize.reasoning_item",
+                    )
+                    continue
+                kept.append(read)
             elif (
                 kind == "reasoning"
                 and not profile.plain_reasoning_items
@@ -561,7 +620,7 @@ def normalize_responses(data: dict[str, Any], profile: Profile, rec: Recorder) -
                 )
             else:
                 kept.append(item)
-        if len(kept) != len(items):
+        if len(kept) != len(items) or any(a is not b for a, b in zip(kept, items, strict=True)):
             data["input"] = kept
     if hoisted:
         existing = data.get("instructions")

@@ -317,7 +317,7 @@ def _tools(
 
 
 def _choice_for_name(name: str, names: ToolNameMap | None) -> Any:
-    origin = names.restore(name) if names is not None else None
+    origin = names.resolve(name) if names is not None else None
     if origin is None:
         return {"type": "function", "name": name}
     if origin.tool_type == "custom":

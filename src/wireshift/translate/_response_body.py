@@ -49,6 +49,7 @@ from ..responses._items import (
 )
 from ..responses._response import Response
 from ._context import Recorder
+from ._restore import restore_output
 from ._result import TranslatedChatCompletion, TranslatedResponse
 from ._stream_to_chat import _ENCRYPTED_REASONING
 from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
@@ -265,6 +266,17 @@ def response_to_chat_completion(
     return ChatCompletion.parse(completion)
 
 
+def _is_response(payload: Any) -> bool:
+    """Whether a body is a Responses ``response`` (not a chat completion)."""
+    if isinstance(payload, Response):
+        return True
+    return (
+        isinstance(payload, Mapping)
+        and "choices" not in payload
+        and (payload.get("object") == "response" or isinstance(payload.get("output"), list))
+    )
+
+
 @overload
 def translate_response(
     body: JSONInput | AccumulatedStream,
@@ -351,6 +363,11 @@ def translate_response(
         payload = body
         if isinstance(body, Mapping):
             check_depth(body, what="response body", max_depth=max_depth)
+    if to == "responses" and _is_response(payload):
+        # A native Responses server's reply: only the calls of flattened tools change.
+        data = payload.to_dict() if isinstance(payload, Response) else dict(payload)  # type: ignore[arg-type]
+        data = restore_output(data, tool_names or ToolNameMap(), rec, "body")
+        return TranslatedResponse(response=Response.parse(data), notes=rec.notes)
     if to == "responses":
         response = chat_completion_to_response(
             payload, tool_names=tool_names, profile=profile, rec=rec, failure=failure

@@ -37,6 +37,7 @@ from collections.abc import (
     Generator,
     Iterable,
     Iterator,
+    Mapping,
 )
 from typing import Any, Generic, Literal, TypeVar, overload
 
@@ -47,9 +48,10 @@ from .._notes import Note
 from .._profiles import Profile, get_profile
 from .._sse import DONE as DONE_BYTES
 from .._toolnames import ToolNameMap
-from .._wire._input import DONE, Event, EventReader
+from .._wire._input import DONE, Event, EventReader, payload_dict
 from ..chat._completion import ChatCompletionChunk
 from ..responses._events import ResponseStreamEvent
+from ._restore import ResponsesRestoreStream
 from ._stream_to_chat import ResponsesToChatStream
 from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
 
@@ -77,7 +79,11 @@ class _Pipeline:
         self.to = to = check_format(to)
         self.encode = encode
         self.reader = EventReader()
-        self.translator: ChatToResponsesStream | ResponsesToChatStream
+        self.translator: ChatToResponsesStream | ResponsesToChatStream | ResponsesRestoreStream
+        # A Responses stream read for a Responses client (a native server): told by the first
+        # event, which then hands the stream to the restoring translator.
+        self._look = to == "responses"
+        self._restore = (tool_names, encode, strict)
         if to == "responses":
             self.translator = ChatToResponsesStream(
                 tool_names=tool_names,
@@ -113,6 +119,8 @@ class _Pipeline:
                 # connection): the stream ends with it as if the upstream had sent it.
                 return self.translator.fail(item)
             events = self.reader.read(item)
+            if self._look and events:
+                self._first(*events[0])
             if len(events) == 1:  # the usual raw chunk: one event
                 name, payload = events[0]
                 if payload is not DONE:
@@ -128,7 +136,29 @@ class _Pipeline:
         except Exception as exc:
             foreign(exc, "translating a stream")
 
+    def _first(self, name: str | None, payload: Any) -> None:
+        """Look at the first event once: a Responses event switches to restoring."""
+        self._look = False
+        kind = name
+        if kind is None and payload is not DONE:
+            if isinstance(payload, str):
+                found = payload_dict(payload) if '"response.' in payload[:200] else None
+                kind = found.get("type") if found is not None else None
+            else:
+                kind = getattr(payload, "type", None) or (
+                    payload.get("type") if isinstance(payload, Mapping) else None
+                )
+        if isinstance(kind, str) and kind.startswith("response."):
+            tool_names, encode, strict = self._restore
+            notes = self.translator.rec.notes
+            self.translator = ResponsesRestoreStream(
+                tool_names=tool_names, encode=encode, strict=strict
+            )
+            self.translator.rec.notes = notes
+
     def _deliver(self, events: list[Event]) -> list[Any]:
+        if self._look and events:
+            self._first(*events[0])
         translator = self.translator
         out: list[Any] = []
         for name, payload in events:

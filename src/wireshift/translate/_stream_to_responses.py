@@ -780,7 +780,7 @@ class ChatToResponsesStream:
         return False
 
     def _add_call(self, out: list[Any], call: _Call) -> None:
-        origin = self.tool_names.restore(call.upstream_name) if self.tool_names else None
+        origin = self.tool_names.resolve(call.upstream_name) if self.tool_names else None
         call.name = origin.name if origin else call.upstream_name
         call.namespace = origin.namespace if origin else None
         call.custom = origin is not None and origin.is_custom

@@ -190,6 +190,9 @@ def call_item_from_chat(
     if origin.tool_type == "custom":
         loaded = _load_object(arguments)
         text = loaded.get("input") if loaded is not None else None
+        if text is None and loaded is not None and len(loaded) == 1:
+            # A model that named the one string something else (`{"patch": "..."}`).
+            text = next(iter(loaded.values()))
         item: dict[str, Any] = {
             "type": "custom_tool_call",
             "call_id": call_id,

@@ -1,0 +1,332 @@
+"""Servers that speak Responses natively (Ollama, vLLM, LM Studio, llama.cpp, OpenRouter,
+DeepSeek): a Codex request normalized for each, and their replies given back to Codex with
+its own tools. The request is the one Codex 0.169 sent with an MCP server and the freeform
+``apply_patch`` tool (tests/data/fixtures)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import wireshift
+from wireshift import PROFILES, MissingContextError, ToolNameMap, TranslationError
+from wireshift._toolnames import ToolOrigin
+
+FIXTURE = Path(__file__).parent / "data" / "fixtures" / "codex-0.169-request-mcp-apply-patch.json"
+CODEX = json.loads(FIXTURE.read_text(encoding="utf-8"))["body"]
+NATIVE = [name for name, p in PROFILES.items() if p.tool_types is not None]
+
+
+def sse(*events: dict[str, Any]) -> list[bytes]:
+    return [f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events]
+
+
+def test_every_native_profile_is_a_responses_profile() -> None:
+    assert len(NATIVE) == 6
+    assert all(PROFILES[name].wire == "responses" for name in NATIVE)
+
+
+@pytest.mark.parametrize("profile", NATIVE)
+def test_codex_tools_reach_each_native_server_as_what_it_takes(profile: str) -> None:
+    out = wireshift.normalize_request(CODEX, profile=profile)
+    taken = PROFILES[profile].tool_types
+    assert taken is not None
+    kinds = {t["type"] for t in out.data["tools"]}
+    assert kinds <= taken
+    names = {t["name"] for t in out.data["tools"] if t["type"] == "function"}
+    # Every namespace member and the custom tool became a function the map knows.
+    assert out.tool_names.chat_name("shout", "mcp__echo") in names
+    assert {"apply_patch", "exec_command"} <= names
+    assert out.tool_names.resolve(out.tool_names.chat_name("shout", "mcp__echo")) == (
+        ToolOrigin("shout", "function", "mcp__echo")
+    )
+    assert out.tool_names.resolve("apply_patch") == ToolOrigin("apply_patch", "custom")
+    codes = {n.code for n in out.notes}
+    assert {"normalize.tools.namespace", "normalize.tools.custom"} <= codes
+    assert ("normalize.tools.unsupported" in codes) == ("web_search" not in taken)
+
+
+def test_strict_mode_refuses_to_drop_a_hosted_tool() -> None:
+    with pytest.raises(TranslationError) as raised:
+        wireshift.normalize_request(CODEX, profile="ollama-responses", strict=True)
+    assert raised.value.path.startswith("tools[")
+
+
+def test_openai_profiles_keep_every_tool() -> None:
+    out = wireshift.normalize_request(CODEX, profile="openai")
+    assert [t["type"] for t in out.data["tools"]] == [t["type"] for t in CODEX["tools"]]
+    assert len(out.tool_names) == 0
+
+
+HISTORY = {
+    "model": "m",
+    "tools": [
+        {"type": "custom", "name": "apply_patch", "format": {"type": "text"}},
+        {
+            "type": "namespace",
+            "name": "mcp__echo",
+            "description": "d",
+            "tools": [{"type": "function", "name": "shout", "parameters": {"type": "object"}}],
+        },
+    ],
+    "tool_choice": {"type": "custom", "name": "apply_patch"},
+    "input": [
+        {"role": "user", "content": "go"},
+        {"type": "custom_tool_call", "call_id": "c1", "name": "apply_patch", "input": "*** P"},
+        {"type": "custom_tool_call_output", "call_id": "c1", "output": "done"},
+        {
+            "type": "function_call",
+            "call_id": "c2",
+            "name": "shout",
+            "namespace": "mcp__echo",
+            "arguments": "{}",
+        },
+        {"type": "function_call_output", "call_id": "c2", "output": "OK"},
+    ],
+}
+
+
+def test_history_is_sent_under_the_names_the_tools_were_sent_with() -> None:
+    out = wireshift.normalize_request(HISTORY, profile="lmstudio-responses")
+    tools = {t["name"] for t in out.data["tools"]}
+    calls = [i for i in out.data["input"] if i.get("type") == "function_call"]
+    assert [c["name"] for c in calls] == ["apply_patch", "mcp__echo__shout"]
+    assert {c["name"] for c in calls} <= tools
+    assert json.loads(calls[0]["arguments"]) == {"input": "*** P"}
+    assert all("namespace" not in c for c in calls)
+    assert [i.get("type") for i in out.data["input"][1:]] == [
+        "function_call",
+        "function_call_output",
+        "function_call",
+        "function_call_output",
+    ]
+    assert out.data["tool_choice"] == {"type": "function", "name": "apply_patch"}
+
+
+NAME_SHAPES = ["mcp__echo__shout", "mcp__echo.shout", "ns_mcp__echo___shout", "shout"]
+
+
+@pytest.mark.parametrize("shape", NAME_SHAPES)
+def test_a_namespaced_call_comes_back_namespaced_whatever_name_shape_the_server_chose(
+    shape: str,
+) -> None:
+    names = wireshift.normalize_request(HISTORY, profile="ollama-responses").tool_names
+    item = {
+        "type": "function_call",
+        "id": "fc_1",
+        "call_id": "call_1",
+        "name": shape,
+        "arguments": '{"text":"hi"}',
+        "status": "completed",
+    }
+    stream = sse(
+        {"type": "response.created", "sequence_number": 0, "response": {"id": "r", "output": []}},
+        {
+            "type": "response.output_item.added",
+            "sequence_number": 1,
+            "output_index": 0,
+            "item": item,
+        },
+        {
+            "type": "response.output_item.done",
+            "sequence_number": 2,
+            "output_index": 0,
+            "item": item,
+        },
+        {
+            "type": "response.completed",
+            "sequence_number": 3,
+            "response": {"id": "r", "status": "completed", "output": [item]},
+        },
+    )
+    result = wireshift.accumulate_stream(
+        wireshift.translate_stream(stream, to="responses", tool_names=names, encode=True)
+    )
+    (call,) = result.final.to_dict()["output"]
+    assert (call["type"], call["name"], call["namespace"]) == (
+        "function_call",
+        "shout",
+        "mcp__echo",
+    )
+
+
+def test_an_unknown_name_is_left_as_the_server_sent_it() -> None:
+    names = wireshift.normalize_request(HISTORY, profile="ollama-responses").tool_names
+    body = {
+        "id": "r",
+        "object": "response",
+        "status": "completed",
+        "output": [
+            {"type": "function_call", "call_id": "c", "name": "other.tool", "arguments": "{}"}
+        ],
+    }
+    out = wireshift.translate_response(body, to="responses", tool_names=names)
+    assert out.response.to_dict()["output"][0]["name"] == "other.tool"
+    assert out.notes == []
+
+
+def test_a_body_gets_its_calls_back() -> None:
+    names = wireshift.normalize_request(HISTORY, profile="vllm-responses").tool_names
+    body = {
+        "id": "r",
+        "object": "response",
+        "status": "completed",
+        "output": [
+            {
+                "type": "function_call",
+                "call_id": "c",
+                "name": "apply_patch",
+                "arguments": json.dumps({"input": "*** Begin Patch"}),
+            }
+        ],
+    }
+    out = wireshift.translate_response(body, to="responses", tool_names=names)
+    (call,) = out.response.to_dict()["output"]
+    assert (call["type"], call["input"]) == ("custom_tool_call", "*** Begin Patch")
+    assert [n.code for n in out.notes] == ["translate.restore.calls"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.text(st.characters(codec="utf-8"), max_size=80),
+    cuts=st.lists(st.integers(min_value=1, max_value=12), min_size=1, max_size=30),
+)
+def test_custom_input_streams_as_input_deltas_that_join_to_the_input(
+    text: str, cuts: list[int]
+) -> None:
+    names = ToolNameMap()
+    names.add(ToolOrigin("apply_patch", "custom"))
+    arguments = json.dumps({"input": text})
+    pieces, start = [], 0
+    for cut in cuts:
+        pieces.append(arguments[start : start + cut])
+        start += cut
+    pieces.append(arguments[start:])
+    added = {
+        "type": "function_call",
+        "id": "fc",
+        "call_id": "c",
+        "name": "apply_patch",
+        "arguments": "",
+    }
+    events = [{"type": "response.output_item.added", "output_index": 0, "item": added}]
+    events += [
+        {
+            "type": "response.function_call_arguments.delta",
+            "output_index": 0,
+            "item_id": "fc",
+            "delta": p,
+        }
+        for p in pieces
+    ]
+    events.append(
+        {
+            "type": "response.function_call_arguments.done",
+            "output_index": 0,
+            "item_id": "fc",
+            "arguments": arguments,
+        }
+    )
+    out = [
+        json.loads(b.split(b"data: ", 1)[1])
+        for b in wireshift.translate_stream(
+            sse(*events), to="responses", tool_names=names, encode=True
+        )
+    ]
+    kinds = [e["type"] for e in out]
+    assert kinds[1:-2] == ["response.custom_tool_call_input.delta"] * len(pieces)
+    assert "".join(e["delta"] for e in out if e["type"].endswith("input.delta")) == text
+    done = next(e for e in out if e["type"] == "response.custom_tool_call_input.done")
+    assert done["input"] == text
+
+
+def test_events_without_calls_pass_through_byte_for_byte() -> None:
+    events = [
+        {"type": "response.created", "sequence_number": 0, "response": {"id": "r", "output": []}},
+        {
+            "type": "response.output_text.delta",
+            "sequence_number": 1,
+            "item_id": "m",
+            "output_index": 0,
+            "content_index": 0,
+            "delta": "héllo",
+        },
+        {
+            "type": "response.completed",
+            "sequence_number": 2,
+            "response": {"id": "r", "status": "completed", "output": []},
+        },
+    ]
+    raw = sse(*events)
+    out = list(wireshift.translate_stream(raw, to="responses", encode=True))
+    assert out[1] == raw[1]
+
+
+def test_a_cut_stream_ends_in_response_failed() -> None:
+    raw = sse(
+        {"type": "response.created", "sequence_number": 0, "response": {"id": "r9", "output": []}}
+    )
+    out = [
+        json.loads(b.split(b"data: ", 1)[1])
+        for b in wireshift.translate_stream(raw, to="responses", encode=True)
+    ]
+    assert out[-1]["type"] == "response.failed"
+    assert out[-1]["response"]["id"] == "r9"
+    assert out[-1]["response"]["error"]["code"] == "stream_interrupted"
+
+
+def test_a_failure_with_a_null_error_gets_the_error_sent_beside_it() -> None:
+    raw = sse(
+        {"type": "response.created", "sequence_number": 0, "response": {"id": "r", "output": []}},
+        {
+            "type": "response.failed",
+            "sequence_number": 1,
+            "response": {"id": "r", "status": "failed", "error": None, "output": []},
+            "error": {"code": "context_length_exceeded", "message": "too long: 300000 tokens"},
+        },
+    )
+    stream = wireshift.translate_stream(raw, to="responses", encode=True)
+    out = [json.loads(b.split(b"data: ", 1)[1]) for b in stream]
+    assert out[-1]["response"]["error"]["message"] == "too long: 300000 tokens"
+    assert stream.error is not None
+    assert stream.error.code == "context_length_exceeded"
+
+
+def test_a_stateless_backend_gets_the_earlier_items_instead_of_the_id() -> None:
+    body = {"model": "m", "previous_response_id": "resp_1", "input": "and now?"}
+    earlier = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]
+    out = wireshift.normalize_request(body, profile="ollama-responses", previous_items=earlier)
+    assert "previous_response_id" not in out.data
+    assert [i["role"] for i in out.data["input"]] == ["user", "assistant", "user"]
+    with pytest.raises(MissingContextError):
+        wireshift.normalize_request(body, profile="ollama-responses")
+    kept = wireshift.normalize_request(body, profile="lmstudio-responses")
+    assert kept.data["previous_response_id"] == "resp_1"
+
+
+def test_a_wireshift_envelope_is_never_sent_as_encrypted_reasoning() -> None:
+    from wireshift._reasoning_envelope import seal
+
+    reasoning = {
+        "type": "reasoning",
+        "id": "rs_1",
+        "summary": [],
+        "encrypted_content": seal("I should call the tool.", "reasoning_content"),
+    }
+    body = {"model": "m", "input": [{"role": "user", "content": "x"}, reasoning]}
+    native = wireshift.normalize_request(body, profile="ollama-responses")
+    item = native.data["input"][1]
+    assert "encrypted_content" not in item
+    assert item["content"] == [{"type": "reasoning_text", "text": "I should call the tool."}]
+    codex = wireshift.normalize_request(body, profile="chatgpt-codex")
+    assert all(i.get("type") != "reasoning" for i in codex.data["input"])
+    openai_blob = {**reasoning, "encrypted_content": "gAAAAB-opaque"}
+    foreign = wireshift.normalize_request(
+        {"model": "m", "input": [openai_blob]}, profile="vllm-responses"
+    )
+    assert foreign.data["input"] == [] or "encrypted_content" not in foreign.data["input"][0]
+    assert "normalize.reasoning.encrypted" in {n.code for n in foreign.notes}

@@ -267,10 +267,10 @@ def serve_raw(handle: Callable[[str, Any], RawReply]) -> Iterator[str]:
 
 
 @contextmanager
-def serve_proxy(upstream_url: str, profile: str) -> Iterator[str]:
-    """docs/examples/codex_proxy.py under uvicorn on a free port, configured by its
-    environment variables; yields its base URL."""
-    spec = importlib.util.spec_from_file_location(f"codex_proxy_{profile}", PROXY)
+def serve_proxy(upstream_url: str, profile: str, proxy: Path = PROXY) -> Iterator[str]:
+    """A proxy recipe of docs/examples (codex_proxy.py unless ``proxy`` says) under uvicorn
+    on a free port, configured by its environment variables; yields its base URL."""
+    spec = importlib.util.spec_from_file_location(f"{proxy.stem}_{profile}", proxy)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -12,6 +12,7 @@ from typing import Any
 
 from .._errors import quoted
 from .._model import WireModel
+from .._reasoning_envelope import open_envelope
 from .._toolnames import ToolNameMap, ToolOrigin
 from ..responses._items import (
     AdditionalTools,
@@ -249,10 +250,14 @@ class _History:
 
     def reasoning(self, item: ReasoningItem, path: str) -> None:
         _drop_unused(item, _REASONING_FIELDS, path, self.rec)
-        if item.encrypted_content is not None:
+        envelope = open_envelope(item.encrypted_content)
+        if item.encrypted_content is not None and envelope is None:
             self.encrypted.append(f"{path}.encrypted_content")
         parts = item.content or item.summary
         texts = [p.text for p in parts if type(p) in TEXT_PARTS]  # type: ignore[union-attr]
+        if envelope is not None:
+            # What the backend sent, word for word (a client may keep only the summary).
+            texts = [envelope.text]
         if not texts:
             return
         if self.reasoning_key is None:

@@ -29,6 +29,7 @@ from typing import Any, ClassVar, Literal
 
 from .._errors import PayloadError, UpstreamError, quoted
 from .._profiles import Profile, get_profile
+from .._reasoning_envelope import seal
 from .._rules import (
     FAILED_FINISH_REASONS,
     chat_usage_to_responses,
@@ -711,6 +712,11 @@ class ChatToResponsesStream:
             fields["summary"] = parts
         else:
             fields.update(summary=[], content=parts)
+        field = self.profile.reasoning_history_field
+        if field is not None and status == "completed":
+            # The backend needs this text back on the next turn: carried in the field Codex
+            # sends back whole (see _reasoning_envelope).
+            fields["encrypted_content"] = seal("".join("".join(p) for _, p in item.parts), field)
         if status != "completed":
             fields["status"] = status
         return ReasoningItem.model_construct(**fields)

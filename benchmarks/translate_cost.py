@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import workloads
-from checks import chat_text, responses_text, stream_text, verified
+from checks import chat_text, responses_arguments, responses_text, stream_text, verified
 from common import (
     Row,
     Section,
@@ -281,5 +281,51 @@ def _stream_sections(repeats: int) -> list[Section]:
     ]
 
 
+def _restore_section(repeats: int) -> Section:
+    """A native Responses server's stream given back to its client: the one call restored
+    (its tool was a namespace member), every other event passed through."""
+    from wireshift import ToolNameMap
+    from wireshift._toolnames import ToolOrigin
+    from wireshift.translate import translate_stream
+
+    chunks = workloads.responses_stream(STREAM_TEXT_DELTAS, STREAM_ARGUMENT_DELTAS)
+    names = ToolNameMap()
+    names.add(ToolOrigin("write_file", "function", "files"))
+    text = responses_text(chunks)
+    arguments = responses_arguments(chunks)
+
+    def ours() -> list[Any]:
+        return list(translate_stream(chunks, to="responses", tool_names=names, encode=True))
+
+    def check(out: list[bytes]) -> str | None:
+        if stream_text(out, "responses") != text or responses_arguments(out) != arguments:
+            return "text or arguments changed"
+        if b'"namespace":"files"' not in b"".join(out):
+            return "the call was not restored"
+        return None
+
+    results = side_by_side(
+        {"floor": _floor_stream(chunks, named=True), "wireshift": verified(ours, check)},
+        repeats,
+    )
+    floor = results["floor"]
+    assert isinstance(floor, float)
+    size = f"{sum(map(len, chunks)) / 1e6:.1f} MB, {len(chunks):,} events"
+    return Section(
+        f"translate_stream: Responses -> Responses, calls restored ({size})",
+        [
+            Row("floor: decode + json.loads + dumps + SSE", floor),
+            versus(
+                "wireshift translate_stream(encode=True, tool_names=...)",
+                results,
+                "wireshift",
+                "floor",
+                limit=1.0,
+                target="<= 1x (re-encoding cost)",
+            ),
+        ],
+    )
+
+
 def sections(repeats: int) -> list[Section]:
-    return [*_request_sections(repeats), *_stream_sections(repeats)]
+    return [*_request_sections(repeats), *_stream_sections(repeats), _restore_section(repeats)]

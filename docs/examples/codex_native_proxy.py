@@ -65,7 +65,9 @@ def create_app(
     async def open_upstream(body: bytes) -> httpx.Response:
         """The server's streamed reply; an error status raises the UpstreamError to answer
         with (its code kept, so Codex does not retry what can never succeed)."""
-        request = client.build_request("POST", f"{upstream}/responses", content=body, headers=headers)
+        request = client.build_request(
+            "POST", f"{upstream}/responses", content=body, headers=headers
+        )
         try:
             reply = await client.send(request, stream=True)
         except httpx.HTTPError as exc:
@@ -110,7 +112,9 @@ def create_app(
             # The map of flattened tool names comes back with the request, for the reply.
             normalized = wireshift.normalize_request(raw, profile=profile, model=model)
         except wireshift.WireshiftError as exc:
-            await _json(send, 400, {"error": {"message": str(exc), "type": "invalid_request_error"}})
+            await _json(
+                send, 400, {"error": {"message": str(exc), "type": "invalid_request_error"}}
+            )
             return
         for note in normalized.notes:
             log.debug("request note: %s", note)
@@ -126,7 +130,10 @@ def create_app(
             {
                 "type": "http.response.start",
                 "status": 200,
-                "headers": [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")],
+                "headers": [
+                    (b"content-type", b"text/event-stream"),
+                    (b"cache-control", b"no-cache"),
+                ],
             }
         )
         stream = wireshift.atranslate_stream(
@@ -136,7 +143,9 @@ def create_app(
             await send({"type": "http.response.body", "body": data, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
         if stream.error is not None:
-            log.warning("upstream failed mid-stream: %s: %s", stream.error.code, stream.error.message)
+            log.warning(
+                "upstream failed mid-stream: %s: %s", stream.error.code, stream.error.message
+            )
 
     return app
 

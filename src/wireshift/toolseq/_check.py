@@ -58,7 +58,7 @@ class IdRules:
 class Options:
     """The parts of a repair policy that change how a history is read."""
 
-    drop_repeats: bool = True
+    drop_repeats: bool = False
     drop_nameless_calls: bool = False
     merge_split_calls: bool = True
     attach_orphans: bool = True
@@ -150,14 +150,18 @@ def _problem(
 
 
 def _find_repeats(found: Analysis, options: Options) -> None:
-    if not options.drop_repeats:
-        return
+    """Every assistant message (or call item) identical to the one before it is reported. A
+    repeat that carries calls is read as a duplicate and dropped by the repair (its calls
+    would be answered twice, or not at all); one without calls breaks no backend's rule
+    (Codex re-sends its finished message when it retries a turn), so it is kept unless
+    ``options.drop_repeats``."""
     entries = found.entries
     for pos in range(1, len(entries)):
         entry, before = entries[pos], entries[pos - 1]
         if entry.repeatable and same_message(before.wire, entry.wire, found.fmt):
             original = found.repeats.get(pos - 1, pos - 1)
-            found.repeats[pos] = original
+            if entry.calls or options.drop_repeats:
+                found.repeats[pos] = original
             ids = [call.id for call in entry.calls]
             _problem(
                 found,

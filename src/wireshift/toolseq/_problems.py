@@ -64,7 +64,9 @@ class ProblemKind(str, Enum):
     SPLIT_PARALLEL_CALLS = "split_parallel_calls"
     """One turn's parallel calls split across consecutive assistant messages (Chat)."""
     REPEATED_MESSAGE = "repeated_message"
-    """An assistant message (or Responses call item) identical to the one just before it."""
+    """An assistant message (or Responses call item) identical to the one just before it.
+    Without calls it breaks no backend's rule: reported, kept by the repair unless
+    :attr:`RepairPolicy.drop_repeats`, and a report holding only such repeats is ``ok``."""
 
 
 class FixKind(str, Enum):
@@ -150,8 +152,9 @@ class ToolSequenceReport(list[ToolSequenceProblem]):
 
     @property
     def ok(self) -> bool:
-        """Whether the history passes the rule."""
-        return not self
+        """Whether the history passes the rule: no problem but repeated messages without
+        calls (reported, harmless)."""
+        return all(p.kind is ProblemKind.REPEATED_MESSAGE and not p.ids for p in self)
 
     @property
     def notes(self) -> list[Note]:
@@ -225,8 +228,11 @@ class RepairPolicy:
     merge_split_calls: bool = True
     """Merge parallel calls split across consecutive assistant messages (Chat). When false,
     each message keeps its calls and gets its results right after it."""
-    drop_repeats: bool = True
-    """Drop an assistant message (or Responses call item) identical to the one before it."""
+    drop_repeats: bool = False
+    """Drop an assistant message identical to the one before it. Off by default: such a
+    repeat (Codex re-sends its finished message when it retries) breaks no backend's rule,
+    so it is kept, and :func:`validate_tool_sequence` reports it. A repeat that carries
+    calls is dropped either way: its calls would otherwise be answered twice, or not at all."""
     drop_nameless_calls: bool = False
     """Drop calls with an empty tool name (their results become orphans). Off by default:
     the call is kept as is and the ``empty_name`` problem stays."""

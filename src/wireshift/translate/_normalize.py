@@ -411,7 +411,7 @@ class _ChatMessages:
 def _plainly_strict(messages: list[Any], profile: Profile) -> bool:
     """Whether the history obviously passes the strict tool-sequence rule: every call
     message is followed at once by one tool message per id, ids are unique, non-empty and
-    within the profile's limits, and no assistant message repeats the one before it.
+    within the profile's limits (a repeated message with calls repeats their ids).
 
     A fast path only: ``False`` means "let the repair look", never "broken". It spares the
     full analysis on the histories translation produces, which almost always pass.
@@ -420,15 +420,11 @@ def _plainly_strict(messages: list[Any], profile: Profile) -> bool:
     if profile.tool_id_pattern is not None:
         return False
     seen: set[str] = set()
-    previous: Any = None
     n, count = 0, len(messages)
     while n < count:
         message = messages[n]
         if not isinstance(message, dict) or message.get("role") in ("tool", "function"):
             return False
-        if message.get("role") == "assistant" and message == previous:
-            return False
-        previous = message
         calls = message.get("tool_calls")
         n += 1
         if not calls:

@@ -330,3 +330,23 @@ def test_a_wireshift_envelope_is_never_sent_as_encrypted_reasoning() -> None:
     )
     assert foreign.data["input"] == [] or "encrypted_content" not in foreign.data["input"][0]
     assert "normalize.reasoning.encrypted" in {n.code for n in foreign.notes}
+
+
+def test_a_tool_choice_naming_a_dropped_tool_goes_with_it() -> None:
+    mcp = {"type": "mcp", "server_label": "s", "server_url": "http://127.0.0.1:9"}
+    function = {"type": "function", "name": "f", "parameters": {"type": "object"}}
+    body = {"model": "m", "input": "x", "tools": [function, mcp]}
+    named = wireshift.normalize_request(
+        {**body, "tool_choice": {"type": "mcp", "server_label": "s"}}, profile="ollama-responses"
+    )
+    assert "tool_choice" not in named.data
+    allowed = {
+        "type": "allowed_tools",
+        "mode": "auto",
+        "tools": [{"type": "function", "name": "f"}, {"type": "mcp", "server_label": "s"}],
+    }
+    narrowed = wireshift.normalize_request(
+        {**body, "tool_choice": allowed}, profile="ollama-responses"
+    )
+    assert narrowed.data["tool_choice"]["tools"] == [{"type": "function", "name": "f"}]
+    assert [t["type"] for t in narrowed.data["tools"]] == ["function"]

@@ -166,7 +166,7 @@ class _Flattener:
                 "type": "function",
                 "name": self.names.add(ToolOrigin(form.name, form.tool_type)),
             }
-        if kind in ("function", "allowed_tools", "mcp") or kind in self.accepted:
+        if kind == "function" or kind in self.accepted:
             return entry
         return None
 

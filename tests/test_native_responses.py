@@ -47,6 +47,9 @@ def test_codex_tools_reach_each_native_server_as_what_it_takes(profile: str) -> 
     assert out.tool_names.resolve("apply_patch") == ToolOrigin("apply_patch", "custom")
     codes = {n.code for n in out.notes}
     assert {"normalize.tools.namespace", "normalize.tools.custom"} <= codes
+    # Codex asks for encrypted reasoning, which these servers do not have.
+    assert "reasoning.encrypted_content" not in out.data.get("include", [])
+    assert "normalize.include" in codes
     assert ("normalize.tools.unsupported" in codes) == ("web_search" not in taken)
 
 

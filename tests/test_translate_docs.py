@@ -138,7 +138,8 @@ def _responses_rows(p: Profile) -> list[tuple[str, str]]:
             "encrypted reasoning",
             "kept on replayed reasoning items"
             if p.encrypted_reasoning
-            else "left out; a wireshift envelope sent as reasoning text",
+            else "left out, and not asked for in `include`; a wireshift envelope sent as "
+            "reasoning text",
         ),
     ]
 

@@ -31,6 +31,7 @@ _TEXT_ONLY = frozenset({"text"})
 _ASSISTANT_PARTS = frozenset({"text", "refusal"})
 _TOOL_PARTS_WITH_IMAGES = frozenset({"text", "image_url"})
 _RESPONSES_TEXT_PARTS = frozenset({"input_text", "output_text", "text"})
+_ENCRYPTED_INCLUDE = "reasoning.encrypted_content"
 
 
 # --- shared ----------------------------------------------------------------------------------
@@ -564,6 +565,21 @@ def normalize_responses(
             "store", "the backend stores nothing: store false", "normalize.store"
         )
         data["store"] = False
+    include = data.get("include")
+    if (
+        not profile.encrypted_reasoning
+        and isinstance(include, list)
+        and _ENCRYPTED_INCLUDE in include
+    ):
+        data["include"] = [value for value in include if value != _ENCRYPTED_INCLUDE]
+        rec.drop(
+            f"include[{include.index(_ENCRYPTED_INCLUDE)}]",
+            "the backend has no encrypted reasoning to include",
+            "normalize.include",
+            lossy=False,
+        )
+        if not data["include"]:
+            del data["include"]
     reasoning = data.get("reasoning")
     if isinstance(reasoning, dict) and reasoning.get("effort") is not None:
         value = _effort_value(reasoning["effort"], "reasoning.effort", profile, rec)

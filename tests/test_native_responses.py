@@ -353,3 +353,236 @@ def test_a_tool_choice_naming_a_dropped_tool_goes_with_it() -> None:
     )
     assert narrowed.data["tool_choice"]["tools"] == [{"type": "function", "name": "f"}]
     assert [t["type"] for t in narrowed.data["tools"]] == ["function"]
+
+
+SHELL_AND_PATCH = {
+    "model": "m",
+    "tools": [
+        {"type": "local_shell"},
+        {"type": "apply_patch"},
+        {
+            "type": "namespace",
+            "name": "editor",
+            "description": "d",
+            "tools": [
+                {"type": "custom", "name": "rewrite", "format": {"type": "text"}},
+                {"type": "web_search"},
+            ],
+        },
+    ],
+    "tool_choice": {"type": "apply_patch"},
+    "input": [
+        {"role": "user", "content": "go"},
+        {
+            "type": "local_shell_call",
+            "id": "lsh_1",
+            "call_id": "c1",
+            "status": "completed",
+            "action": {"type": "exec", "command": ["ls"], "env": {}},
+        },
+        {"type": "local_shell_call_output", "id": "c1", "output": "a.txt"},
+        {
+            "type": "apply_patch_call",
+            "id": "apc_1",
+            "call_id": "c2",
+            "status": "completed",
+            "operation": {"type": "create_file", "path": "b.txt", "diff": "+b"},
+        },
+        {"type": "apply_patch_call_output", "call_id": "c2", "status": "completed"},
+    ],
+}
+
+
+def test_shell_and_patch_tools_and_their_history_become_functions() -> None:
+    out = wireshift.normalize_request(SHELL_AND_PATCH, profile="llamacpp-responses")
+    names = [t["name"] for t in out.data["tools"]]
+    assert names == ["local_shell", "apply_patch", "editor__rewrite"]
+    assert all(t["type"] == "function" for t in out.data["tools"])
+    assert out.data["tool_choice"] == {"type": "function", "name": "apply_patch"}
+    items = out.data["input"][1:]
+    assert [i["type"] for i in items] == [
+        "function_call",
+        "function_call_output",
+        "function_call",
+        "function_call_output",
+    ]
+    assert json.loads(items[0]["arguments"])["command"] == ["ls"]
+    assert items[1] == {"type": "function_call_output", "call_id": "c1", "output": "a.txt"}
+    assert json.loads(items[2]["arguments"])["path"] == "b.txt"
+    assert items[3]["output"] == "completed"
+    dropped = [n.path for n in out.notes if n.code == "normalize.tools.unsupported"]
+    assert dropped == ["tools[2].tools[1]"]
+    # The calls come back as the client's shell and patch calls.
+    shell = {"type": "function_call", "call_id": "c9", "name": "local_shell"}
+    body = {
+        "id": "r",
+        "object": "response",
+        "status": "completed",
+        "output": [
+            {**shell, "arguments": json.dumps({"command": ["pwd"]})},
+            {
+                "type": "function_call",
+                "call_id": "c10",
+                "name": "editor.rewrite",
+                "arguments": json.dumps({"input": "new text"}),
+            },
+        ],
+    }
+    back = wireshift.translate_response(body, to="responses", tool_names=out.tool_names)
+    first, second = back.response.to_dict()["output"]
+    assert (first["type"], first["action"]["command"]) == ("local_shell_call", ["pwd"])
+    assert (second["type"], second["name"], second["namespace"], second["input"]) == (
+        "custom_tool_call",
+        "rewrite",
+        "editor",
+        "new text",
+    )
+
+
+def test_a_shell_call_streams_back_as_its_item_without_argument_deltas() -> None:
+    out = wireshift.normalize_request(SHELL_AND_PATCH, profile="vllm-responses")
+    item = {
+        "type": "function_call",
+        "id": "fc_1",
+        "call_id": "c1",
+        "name": "local_shell",
+        "arguments": json.dumps({"command": ["ls"]}),
+    }
+    raw = sse(
+        {"type": "response.created", "response": {"id": "r", "output": []}},
+        {
+            "type": "response.output_item.added",
+            "output_index": 0,
+            "item": {**item, "arguments": ""},
+        },
+        {
+            "type": "response.function_call_arguments.delta",
+            "output_index": 0,
+            "item_id": "fc_1",
+            "delta": item["arguments"],
+        },
+        {
+            "type": "response.function_call_arguments.done",
+            "output_index": 0,
+            "item_id": "fc_1",
+            "arguments": item["arguments"],
+        },
+        {"type": "response.output_item.done", "output_index": 0, "item": item},
+        {
+            "type": "response.completed",
+            "response": {"id": "r", "status": "completed", "output": [item]},
+        },
+    )
+    events = list(wireshift.translate_stream(raw, to="responses", tool_names=out.tool_names))
+    kinds = [e.type for e in events]
+    assert "response.function_call_arguments.delta" not in kinds
+    done = [e for e in events if e.type == "response.output_item.done"]
+    assert done[0].to_dict()["item"]["type"] == "local_shell_call"
+
+
+def test_tools_sent_as_an_input_item_join_the_tools() -> None:
+    body = {
+        "model": "m",
+        "input": [
+            {
+                "type": "additional_tools",
+                "role": "developer",
+                "tools": [{"type": "custom", "name": "apply_patch"}],
+            },
+            {"role": "user", "content": "go"},
+        ],
+        "tool_choice": "auto",
+    }
+    out = wireshift.normalize_request(body, profile="ollama-responses")
+    assert [t["name"] for t in out.data["tools"]] == ["apply_patch"]
+    assert [i.get("role") for i in out.data["input"]] == ["user"]
+    assert "normalize.tools.additional" in {n.code for n in out.notes}
+
+
+def test_when_no_tool_is_left_the_tool_settings_go_too() -> None:
+    body = {
+        "model": "m",
+        "input": "x",
+        "tools": [{"type": "image_generation"}],
+        "tool_choice": "required",
+        "parallel_tool_calls": True,
+    }
+    out = wireshift.normalize_request(body, profile="lmstudio-responses")
+    assert not {"tools", "tool_choice", "parallel_tool_calls"} & out.data.keys()
+
+
+def test_an_error_event_ends_in_response_failed_with_its_cause() -> None:
+    raw = sse(
+        {"type": "response.created", "response": {"id": "r", "output": []}},
+        {"type": "error", "code": "rate_limit_exceeded", "message": "Please try again in 2s"},
+    )
+    stream = wireshift.translate_stream(raw, to="responses", encode=True)
+    out = [json.loads(b.split(b"data: ", 1)[1]) for b in stream]
+    assert [e["type"] for e in out] == ["response.created", "error", "response.failed"]
+    assert out[-1]["response"]["error"]["code"] == "rate_limit_exceeded"
+    assert stream.error is not None
+
+
+def test_a_damaged_envelope_is_not_guessed_at() -> None:
+    from wireshift._reasoning_envelope import ENVELOPE_PREFIX, open_envelope, seal
+
+    assert open_envelope(seal("x", "reasoning")) is not None
+    assert open_envelope(ENVELOPE_PREFIX + "not base64 !!") is None
+    assert open_envelope(ENVELOPE_PREFIX + "e30=") is None  # {} has no text
+    assert open_envelope("gAAAA-openai") is None
+
+
+def _namespaced_events(names: ToolNameMap) -> list[dict[str, Any]]:
+    item = {
+        "type": "function_call",
+        "id": "fc_1",
+        "call_id": "c1",
+        "name": names.chat_name("shout", "mcp__echo"),
+        "arguments": "",
+    }
+    return [
+        {"type": "response.created", "response": {"id": "r", "output": []}},
+        {"type": "response.output_item.added", "output_index": 0, "item": item},
+        # No item_id: the call is found by its output index.
+        {"type": "response.function_call_arguments.delta", "output_index": 0, "delta": "{}"},
+        {
+            "type": "response.function_call_arguments.done",
+            "output_index": 0,
+            "item_id": "fc_1",
+            "name": item["name"],
+            "arguments": "{}",
+        },
+    ]
+
+
+def test_events_given_as_mappings_come_back_as_models_with_the_calls_restored() -> None:
+    names = wireshift.normalize_request(HISTORY, profile="ollama-responses").tool_names
+    events = list(
+        wireshift.translate_stream(_namespaced_events(names), to="responses", tool_names=names)
+    )
+    added = events[1].to_dict()["item"]
+    assert (added["name"], added["namespace"]) == ("shout", "mcp__echo")
+    assert events[2].to_dict()["delta"] == "{}"
+    assert events[3].to_dict()["name"] == "shout"
+    # The input ended without a terminal event: the stream is failed as cut.
+    assert events[-1].type == "response.failed"
+
+
+def test_an_upstream_error_fed_in_ends_the_stream_once() -> None:
+    names = wireshift.normalize_request(HISTORY, profile="ollama-responses").tool_names
+    error = wireshift.UpstreamError("upstream went away", code="server_error")
+    source = [*_namespaced_events(names)[:2], error, *_namespaced_events(names)[2:]]
+    events = list(wireshift.translate_stream(source, to="responses", tool_names=names))
+    assert [e.type for e in events][-1] == "response.failed"
+    assert sum(e.type == "response.failed" for e in events) == 1
+
+
+def test_a_line_that_is_not_json_fails_the_turn_with_its_text() -> None:
+    raw = [
+        *sse({"type": "response.created", "response": {"id": "r", "output": []}}),
+        b"event: response.output_item.added\ndata: <html>502 Bad Gateway</html>\n\n",
+    ]
+    stream = wireshift.translate_stream(raw, to="responses", encode=True)
+    out = [json.loads(b.split(b"data: ", 1)[1]) for b in stream]
+    assert out[-1]["type"] == "response.failed"
+    assert "502 Bad Gateway" in out[-1]["response"]["error"]["message"]

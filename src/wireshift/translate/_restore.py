@@ -217,9 +217,11 @@ class ResponsesRestoreStream:
                 name is not None
                 and name not in _WATCHED
                 and not self._at_eof
+                and payload[:1] == "{"
                 and "function_call" not in payload
             ):
-                # The usual event: nothing to restore, sent on as it came.
+                # The usual event: nothing to restore, sent on as it came. (One that is not
+                # even a JSON object is read below: it fails the turn with its text.)
                 return [self._pass(name, payload)]
             event = payload_dict(payload)
             if event is None:

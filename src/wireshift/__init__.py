@@ -33,9 +33,12 @@ from ._errors import (
 )
 from ._format import Format
 from ._httpx import aiter_sse_response, iter_sse_response
+from ._memory_store import MemoryResponseStore
 from ._notes import Note, NoteAction
 from ._profiles import PROFILES, Profile, get_profile
+from ._sqlite_store import SQLiteResponseStore
 from ._sse import DONE, SSEDecoder, SSEEvent, aiter_sse, encode_sse, iter_sse
+from ._store import PendingResponse, ResponseStore, StoredResponse
 from ._toolnames import ToolNameMap
 
 if TYPE_CHECKING:
@@ -144,13 +147,18 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidJSONError",
     "NestingTooDeepError",
+    "MemoryResponseStore",
     "MissingContextError",
     "Note",
     "NoteAction",
     "PayloadError",
+    "PendingResponse",
     "Profile",
+    "ResponseStore",
+    "SQLiteResponseStore",
     "SSEDecoder",
     "SSEEvent",
+    "StoredResponse",
     "StreamTruncatedError",
     "ToolNameMap",
     "ToolSequenceError",

@@ -13,6 +13,7 @@ from .._format import Format, check_format
 from .._json import DEFAULT_MAX_DEPTH, check_depth, check_max_depth, dump_json, load_json
 from .._model import JSONInput, WireModel
 from .._profiles import Profile, get_profile
+from .._store import PendingResponse, ResponseStore, stored_history
 from .._toolnames import ToolNameMap
 from ..chat._request import ChatCompletionRequest
 from ..responses._items import Item, Message, parse_item
@@ -149,6 +150,39 @@ def _history(
     return segments
 
 
+def _store_resolver(store: ResponseStore, req: ResponsesRequest) -> ItemResolver:
+    """The items an id stands for, read from ``store``: a response id's chain, or for a
+    ``conversation`` its latest turn's (none yet: a new conversation)."""
+
+    def resolve(ref: str) -> list[dict[str, Any]]:
+        if req.previous_response_id is not None:
+            return stored_history(store, ref, "previous_response_id")
+        latest = store.latest(ref)
+        return [] if latest is None else stored_history(store, latest, "conversation")
+
+    return resolve
+
+
+def _pending(
+    store: ResponseStore | None, req: ResponsesRequest, data: dict[str, Any] | None
+) -> PendingResponse | None:
+    """What to record once the response is finished: nothing without a store, or when the
+    client said ``store: false``."""
+    if store is None or req.store is False:
+        return None
+    given = req.input
+    if isinstance(given, str):
+        items: list[Any] = [{"type": "message", "role": "user", "content": given}]
+    else:
+        items = [item.to_dict() for item in given or ()]
+    conversation = req.conversation
+    if isinstance(conversation, ConversationReference):
+        conversation = conversation.id
+    return PendingResponse(
+        store, items, previous_response_id=req.previous_response_id, conversation=conversation
+    )
+
+
 def _with_model(data: dict[str, Any], model: str | None, rec: Recorder) -> dict[str, Any]:
     if model is None:
         return data
@@ -171,6 +205,7 @@ def _finish(
     rec: Recorder,
     names: ToolNameMap,
     model: str | None,
+    turn: PendingResponse | None = None,
 ) -> TranslatedRequest:
     data = _with_model(data, model, rec)
     return TranslatedRequest(
@@ -180,6 +215,7 @@ def _finish(
         notes=rec.notes,
         profile=profile,
         tool_names=names,
+        turn=turn,
     )
 
 
@@ -233,6 +269,7 @@ def translate_request(
     resolver: ItemResolver | None = None,
     tool_names: ToolNameMap | None = None,
     max_depth: int = DEFAULT_MAX_DEPTH,
+    store: ResponseStore | None = None,
 ) -> TranslatedRequest:
     """Translate a request body to the ``to`` format, for ``profile``'s backend.
 
@@ -254,6 +291,11 @@ def translate_request(
     were; for Responses -> Chat, a map to add this request's names to (a new one if
     ``None``). The result's ``tool_names`` is the map used.
 
+    ``store``: a :class:`~wireshift.ResponseStore` that answers ``previous_response_id`` and
+    ``conversation`` (when neither ``previous_items`` nor ``resolver`` is given); the
+    result's ``turn`` is then what to hand to the stream or body translation, which records
+    the finished response there (nothing is recorded for ``store: false``).
+
     A body nested deeper than ``max_depth`` levels raises
     :class:`~wireshift.NestingTooDeepError`.
     """
@@ -262,6 +304,11 @@ def translate_request(
     rec = Recorder(strict=strict)
     fmt, parsed, data = _load(body, check_max_depth(max_depth), rec)
     names = tool_names if tool_names is not None else ToolNameMap()
+    turn = None
+    if isinstance(parsed, ResponsesRequest) and store is not None:
+        if previous_items is None and resolver is None:
+            resolver = _store_resolver(store, parsed)
+        turn = _pending(store, parsed, data)
     if fmt == to:
         out = _normalized(fmt, parsed, data, chosen, rec, names, previous_items, resolver)
     elif to == "chat":
@@ -275,7 +322,7 @@ def translate_request(
         assert isinstance(parsed, ChatCompletionRequest)
         out = chat_to_responses(parsed, rec, tool_names)
         out = normalize_responses(out, chosen, rec, names)
-    return _finish(to, out, chosen, rec, names, model)
+    return _finish(to, out, chosen, rec, names, model, turn)
 
 
 @boundary("normalize_request")
@@ -289,6 +336,7 @@ def normalize_request(
     resolver: ItemResolver | None = None,
     tool_names: ToolNameMap | None = None,
     max_depth: int = DEFAULT_MAX_DEPTH,
+    store: ResponseStore | None = None,
 ) -> TranslatedRequest:
     """Apply one backend's rules to a body already in its format (Chat or Responses, read
     from the body): for the ChatGPT Codex backend, ``profile="chatgpt-codex"`` (``None``, the
@@ -298,11 +346,16 @@ def normalize_request(
     Tools the backend does not take are flattened into functions: the result's
     ``tool_names`` (``tool_names`` if given) is the map to hand to
     :func:`translate_stream` / :func:`translate_response` so the calls come back as the
-    client's tools. For a backend that keeps no responses, ``previous_items`` or
-    ``resolver`` stand in for a ``previous_response_id`` (see :func:`translate_request`)."""
+    client's tools. For a backend that keeps no responses, ``previous_items``, ``resolver``
+    or ``store`` stand in for a ``previous_response_id`` (see :func:`translate_request`)."""
     chosen = get_profile(profile)
     rec = Recorder(strict=strict)
     fmt, parsed, data = _load(body, check_max_depth(max_depth), rec)
     names = tool_names if tool_names is not None else ToolNameMap()
+    turn = None
+    if isinstance(parsed, ResponsesRequest) and store is not None:
+        if previous_items is None and resolver is None:
+            resolver = _store_resolver(store, parsed)
+        turn = _pending(store, parsed, data)
     out = _normalized(fmt, parsed, data, chosen, rec, names, previous_items, resolver)
-    return _finish(fmt, out, chosen, rec, names, model)
+    return _finish(fmt, out, chosen, rec, names, model, turn)

@@ -25,6 +25,7 @@ from .._rules import (
     responses_usage_to_chat,
     whole_seconds,
 )
+from .._store import PendingResponse
 from .._toolnames import ToolNameMap
 from .._wire._fold import read_body
 from ..accumulate import AccumulatedChatCompletion, AccumulatedResponse, AccumulatedStream
@@ -287,6 +288,7 @@ def translate_response(
     strict: bool = ...,
     notes: list[Note] | None = ...,
     max_depth: int = ...,
+    turn: PendingResponse | None = ...,
 ) -> TranslatedResponse: ...
 @overload
 def translate_response(
@@ -298,6 +300,7 @@ def translate_response(
     strict: bool = ...,
     notes: list[Note] | None = ...,
     max_depth: int = ...,
+    turn: PendingResponse | None = ...,
 ) -> TranslatedChatCompletion: ...
 @overload
 def translate_response(
@@ -309,6 +312,7 @@ def translate_response(
     strict: bool = ...,
     notes: list[Note] | None = ...,
     max_depth: int = ...,
+    turn: PendingResponse | None = ...,
 ) -> TranslatedResponse | TranslatedChatCompletion: ...
 @boundary("translate_response")
 def translate_response(
@@ -320,6 +324,7 @@ def translate_response(
     strict: bool = False,
     notes: list[Note] | None = None,
     max_depth: int = DEFAULT_MAX_DEPTH,
+    turn: PendingResponse | None = None,
 ) -> TranslatedResponse | TranslatedChatCompletion:
     """Translate a non-streaming body: a ``ChatCompletion`` ``to="responses"``, or a
     ``Response`` ``to="chat"``. ``tool_names`` is the request translation's map.
@@ -336,7 +341,8 @@ def translate_response(
     annotations, items with no chat form); with ``strict=True`` a lossy step raises
     :class:`TranslationError` instead. (``notes=``, a list the notes were appended to, is
     deprecated: read ``.notes``.) A body nested deeper than ``max_depth`` levels raises
-    :class:`~wireshift.NestingTooDeepError`.
+    :class:`~wireshift.NestingTooDeepError`. ``turn`` (a translated request's ``turn``, with
+    a response store) records the finished Responses response there.
     """
     to = check_format(to)
     max_depth = check_max_depth(max_depth)
@@ -367,11 +373,15 @@ def translate_response(
         # A native Responses server's reply: only the calls of flattened tools change.
         data = payload.to_dict() if isinstance(payload, Response) else dict(payload)  # type: ignore[arg-type]
         data = restore_output(data, tool_names or ToolNameMap(), rec, "body")
+        if turn is not None:
+            turn.record(data)
         return TranslatedResponse(response=Response.parse(data), notes=rec.notes)
     if to == "responses":
         response = chat_completion_to_response(
             payload, tool_names=tool_names, profile=profile, rec=rec, failure=failure
         )
+        if turn is not None:
+            turn.record(response.to_dict())
         return TranslatedResponse(response=response, notes=rec.notes)
     if failure is not None:
         raise failure

@@ -11,6 +11,7 @@ from .._format import Format
 from .._json import dump_json
 from .._notes import Note
 from .._profiles import Profile
+from .._store import PendingResponse
 from .._toolnames import ToolNameMap
 from ..chat._completion import ChatCompletion
 from ..chat._request import ChatCompletionRequest
@@ -38,6 +39,9 @@ class TranslatedRequest:
     notes: list[Note]
     profile: Profile
     tool_names: ToolNameMap = field(default_factory=ToolNameMap)
+    turn: PendingResponse | None = None
+    """With a response store: the turn to record once its response is finished (pass it as
+    ``turn=`` to the stream or body translation)."""
 
     @cached_property
     def model(self) -> ChatCompletionRequest | ResponsesRequest:

@@ -47,6 +47,7 @@ from .._format import Format, check_format
 from .._notes import Note
 from .._profiles import Profile, get_profile
 from .._sse import DONE as DONE_BYTES
+from .._store import PendingResponse
 from .._toolnames import ToolNameMap
 from .._wire._input import DONE, Event, EventReader, payload_dict
 from ..chat._completion import ChatCompletionChunk
@@ -75,8 +76,10 @@ class _Pipeline:
         response: dict[str, Any] | None,
         notes: list[Note] | None,
         strict: bool,
+        turn: PendingResponse | None = None,
     ) -> None:
         self.to = to = check_format(to)
+        self.turn = turn
         self.encode = encode
         self.reader = EventReader()
         self.translator: ChatToResponsesStream | ResponsesToChatStream | ResponsesRestoreStream
@@ -130,9 +133,14 @@ class _Pipeline:
             foreign(exc, "translating a stream")
 
     def finish(self) -> list[Any]:
-        """The events the end of input completes, then the tail."""
+        """The events the end of input completes, then the tail; a finished Responses
+        response is recorded in the turn's store."""
         try:
-            return self.close() + self.tail()
+            out = self.close() + self.tail()
+            final = self.translator.final
+            if self.turn is not None and self.to == "responses" and final is not None:
+                self.turn.record(final if isinstance(final, dict) else final.to_dict())
+            return out
         except Exception as exc:
             foreign(exc, "translating a stream")
 
@@ -289,6 +297,7 @@ def translate_stream(
     response: dict[str, Any] | None = ...,
     strict: bool = ...,
     notes: list[Note] | None = ...,
+    turn: PendingResponse | None = ...,
 ) -> TranslatedStream[ResponseStreamEvent]: ...
 @overload
 def translate_stream(
@@ -303,6 +312,7 @@ def translate_stream(
     response: dict[str, Any] | None = ...,
     strict: bool = ...,
     notes: list[Note] | None = ...,
+    turn: PendingResponse | None = ...,
 ) -> TranslatedStream[ChatCompletionChunk]: ...
 @overload
 def translate_stream(
@@ -317,6 +327,7 @@ def translate_stream(
     response: dict[str, Any] | None = ...,
     strict: bool = ...,
     notes: list[Note] | None = ...,
+    turn: PendingResponse | None = ...,
 ) -> TranslatedStream[bytes]: ...
 @overload
 def translate_stream(
@@ -331,6 +342,7 @@ def translate_stream(
     response: dict[str, Any] | None = ...,
     strict: bool = ...,
     notes: list[Note] | None = ...,
+    turn: PendingResponse | None = ...,
 ) -> TranslatedStream[Any]: ...
 def translate_stream(
     events: Iterable[Any],
@@ -344,6 +356,7 @@ def translate_stream(
     response: dict[str, Any] | None = None,
     strict: bool = False,
     notes: list[Note] | None = None,
+    turn: PendingResponse | None = None,
 ) -> TranslatedStream[Any]:
     """Translate a stream (see the module docstring for inputs, outputs and errors).
 
@@ -354,13 +367,15 @@ def translate_stream(
 
     Returns a :class:`TranslatedStream`: iterate it for the events; its ``notes`` say what
     the target could not carry (chat choices after the first, logprobs, Responses items with
-    no chat form, annotations) as the stream goes, and ``error`` the upstream's failure. With
+    no chat form, annotations) as the stream goes, and ``error`` the upstream's failure.
+    ``turn`` (a translated request's ``turn``, with a response store) records the finished
+    response in the store, under the id every event carried. With
     ``strict=True`` a lossy step raises :class:`TranslationError` instead. (``notes=``, a list
     the notes were appended to, is deprecated: read ``.notes``.)
     """
     _check_events(events, sync=True)
     pipe = _Pipeline(
-        to, tool_names, profile, encode, include_usage, reasoning, response, notes, strict
+        to, tool_names, profile, encode, include_usage, reasoning, response, notes, strict, turn
     )
     return TranslatedStream(events, pipe)
 
@@ -378,6 +393,7 @@ def atranslate_stream(
     response: dict[str, Any] | None = ...,
     strict: bool = ...,
     notes: list[Note] | None = ...,
+    turn: PendingResponse | None = ...,
 ) -> AsyncTranslatedStream[ResponseStreamEvent]: ...
 @overload
 def atranslate_stream(
@@ -392,6 +408,7 @@ def atranslate_stream(
     response: dict[str, Any] | None = ...,
     strict: bool = ...,
     notes: list[Note] | None = ...,
+    turn: PendingResponse | None = ...,
 ) -> AsyncTranslatedStream[ChatCompletionChunk]: ...
 @overload
 def atranslate_stream(
@@ -406,6 +423,7 @@ def atranslate_stream(
     response: dict[str, Any] | None = ...,
     strict: bool = ...,
     notes: list[Note] | None = ...,
+    turn: PendingResponse | None = ...,
 ) -> AsyncTranslatedStream[bytes]: ...
 @overload
 def atranslate_stream(
@@ -420,6 +438,7 @@ def atranslate_stream(
     response: dict[str, Any] | None = ...,
     strict: bool = ...,
     notes: list[Note] | None = ...,
+    turn: PendingResponse | None = ...,
 ) -> AsyncTranslatedStream[Any]: ...
 def atranslate_stream(
     events: AsyncIterable[Any] | Iterable[Any],
@@ -433,11 +452,12 @@ def atranslate_stream(
     response: dict[str, Any] | None = None,
     strict: bool = False,
     notes: list[Note] | None = None,
+    turn: PendingResponse | None = None,
 ) -> AsyncTranslatedStream[Any]:
     """The async twin of :func:`translate_stream`; ``events`` may be sync or async. Use it
     with ``async for``; it returns an :class:`AsyncTranslatedStream` (not a coroutine)."""
     _check_events(events, sync=False)
     pipe = _Pipeline(
-        to, tool_names, profile, encode, include_usage, reasoning, response, notes, strict
+        to, tool_names, profile, encode, include_usage, reasoning, response, notes, strict, turn
     )
     return AsyncTranslatedStream(events, pipe)

@@ -306,3 +306,31 @@ def test_both_stores_are_response_stores(tmp_path: Path) -> None:
     assert isinstance(MemoryResponseStore(), ResponseStore)
     assert isinstance(sqlite_store, ResponseStore)
     sqlite_store.close()
+
+
+def test_one_tenant_cannot_read_another_tenants_turns(store: ResponseStore) -> None:
+    alice = wireshift.ScopedResponseStore(store, "key-alice")
+    bob = wireshift.ScopedResponseStore(store, "key-bob")
+    request = wireshift.translate_request(
+        {"model": "m", "input": "secret plan", "conversation": "c"}, to="chat", store=alice
+    )
+    stream = wireshift.translate_stream(chat_reply("noted"), to="responses", turn=request.turn)
+    response_id = last_response(stream)["id"]
+    with pytest.raises(MissingContextError):
+        wireshift.translate_request(
+            {"model": "m", "input": "tell me", "previous_response_id": response_id},
+            to="chat",
+            store=bob,
+        )
+    fresh = wireshift.translate_request(
+        {"model": "m", "input": "hello", "conversation": "c"}, to="chat", store=bob
+    )
+    assert "secret plan" not in json.dumps(fresh.data)
+    mine = wireshift.translate_request(
+        {"model": "m", "input": "and?", "previous_response_id": response_id},
+        to="chat",
+        store=alice,
+    )
+    assert "secret plan" in json.dumps(mine.data)
+    assert alice.latest("c") == response_id
+    assert bob.latest("c") is None

@@ -38,7 +38,7 @@ from ._notes import Note, NoteAction
 from ._profiles import PROFILES, Profile, get_profile
 from ._sqlite_store import SQLiteResponseStore
 from ._sse import DONE, SSEDecoder, SSEEvent, aiter_sse, encode_sse, iter_sse
-from ._store import PendingResponse, ResponseStore, StoredResponse
+from ._store import PendingResponse, ResponseStore, ScopedResponseStore, StoredResponse
 from ._toolnames import ToolNameMap
 
 if TYPE_CHECKING:
@@ -156,6 +156,7 @@ __all__ = [
     "Profile",
     "ResponseStore",
     "SQLiteResponseStore",
+    "ScopedResponseStore",
     "SSEDecoder",
     "SSEEvent",
     "StoredResponse",

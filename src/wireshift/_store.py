@@ -15,9 +15,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from ._errors import MissingContextError, quoted
+from ._errors import InvalidArgumentError, MissingContextError, quoted
 
-__all__ = ["PendingResponse", "ResponseStore", "StoredResponse", "stored_history"]
+__all__ = [
+    "PendingResponse",
+    "ResponseStore",
+    "ScopedResponseStore",
+    "StoredResponse",
+    "stored_history",
+]
 
 MAX_CHAIN = 100_000
 """Turns a chain may have: a longer one (or a loop, from a store edited by hand) is an
@@ -137,3 +143,51 @@ class PendingResponse:
             )
         )
         self.recorded = response_id
+
+
+class ScopedResponseStore:
+    """``store`` seen by one tenant (an API key, a user): every id it puts or gets is
+    prefixed with ``scope``, so a response id from one tenant finds nothing for another,
+    even in a store they share."""
+
+    def __init__(self, store: ResponseStore, scope: str) -> None:
+        if not isinstance(scope, str) or not scope:
+            raise InvalidArgumentError("scope is a non-empty string", argument="scope")
+        self.store = store
+        self._prefix = f"{len(scope)}:{scope}:"
+
+    def _key(self, value: str | None) -> str | None:
+        return None if value is None else self._prefix + value
+
+    def put(self, record: StoredResponse) -> None:
+        self.store.put(
+            StoredResponse(
+                id=self._prefix + record.id,
+                input=record.input,
+                output=record.output,
+                previous_response_id=self._key(record.previous_response_id),
+                conversation=self._key(record.conversation),
+            )
+        )
+
+    def get(self, response_id: str) -> StoredResponse | None:
+        found = self.store.get(self._prefix + response_id)
+        if found is None:
+            return None
+        prefix = len(self._prefix)
+        return StoredResponse(
+            id=response_id,
+            input=found.input,
+            output=found.output,
+            previous_response_id=(
+                found.previous_response_id[prefix:] if found.previous_response_id else None
+            ),
+            conversation=found.conversation[prefix:] if found.conversation else None,
+        )
+
+    def delete(self, response_id: str) -> bool:
+        return self.store.delete(self._prefix + response_id)
+
+    def latest(self, conversation: str) -> str | None:
+        found = self.store.latest(self._prefix + conversation)
+        return None if found is None else found[len(self._prefix) :]

@@ -274,22 +274,64 @@ class ChatUpstream:
 
 
 @contextmanager
-def codex_proxy(script: ChatUpstream, profile: str) -> Iterator[Any]:
-    """docs/examples/codex_proxy.py for ``profile`` over ``script``; yields an openai client."""
+def codex_proxy(
+    script: ChatUpstream, profile: str, store: str | None = None, keys: int = 1
+) -> Iterator[Any]:
+    """docs/examples/codex_proxy.py for ``profile`` over ``script``; yields an openai client
+    (a list of ``keys`` clients, each with its own API key, when ``keys`` > 1)."""
     openai = _sdk()
     proxy = _load_example("codex_proxy")
     with serve_upstream(script) as upstream:
         app = proxy.create_app(
-            upstream_url=upstream, api_key="sk-upstream", profile=profile, model=UPSTREAM_MODEL
+            upstream_url=upstream,
+            api_key="sk-upstream",
+            profile=profile,
+            model=UPSTREAM_MODEL,
+            store=store,
         )
-        with (
-            serve_asgi(app) as base_url,
-            openai.OpenAI(base_url=base_url, api_key="sk-client", max_retries=0) as client,
-        ):
-            yield client
+        with serve_asgi(app) as base_url:
+            clients = [
+                openai.OpenAI(base_url=base_url, api_key=f"sk-client-{n}", max_retries=0)
+                for n in range(keys)
+            ]
+            try:
+                yield clients[0] if keys == 1 else clients
+            finally:
+                for client in clients:
+                    client.close()
 
 
 CHAT_PROFILES = ["vllm", "ollama", "deepseek", "openrouter", "litellm"]
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_codex_proxy_with_a_store_answers_previous_response_id(store: str, tmp_path: Path) -> None:
+    openai = _sdk()
+    script = ChatUpstream(reasoning_field="reasoning_content")
+    where = "memory" if store == "memory" else str(tmp_path / "turns.db")
+    with codex_proxy(script, "deepseek", store=where, keys=2) as (client, other):
+        with client.responses.stream(model="m", input="List the files.", tools=[SHELL_TOOL]) as s:
+            first = s.get_final_response()
+        output = {"type": "function_call_output", "call_id": CALL_ID, "output": "a.txt"}
+        with client.responses.stream(
+            model="m", previous_response_id=first.id, input=[output], tools=[SHELL_TOOL]
+        ) as s:
+            s.get_final_response()
+        # The proxy answers before streaming: the other key's request is a plain 400.
+        with (
+            pytest.raises(openai.BadRequestError, match=first.id),
+            other.responses.stream(
+                model="m", previous_response_id=first.id, input="and?", tools=[SHELL_TOOL]
+            ) as s,
+        ):
+            s.get_final_response()
+    second = script.requests[1]["messages"]
+    assert [m["role"] for m in second] == ["user", "assistant", "tool"]
+    assert second[0]["content"] == "List the files."
+    assert second[1]["tool_calls"][0]["id"] == CALL_ID
+    assert second[1]["reasoning_content"] == "".join(REASONING)
+    assert second[2]["content"] == "a.txt"
+    assert len(script.requests) == 2  # the other key's request never reached the backend
 
 
 @pytest.mark.parametrize("profile", CHAT_PROFILES)

@@ -18,11 +18,14 @@ and point Codex at it in ``$CODEX_HOME/config.toml``::
 
 Settings (environment): ``UPSTREAM_URL`` (the backend's base URL, ending in ``/v1``),
 ``UPSTREAM_API_KEY`` (optional), ``PROFILE`` (a wireshift profile name, default ``openai``),
-``MODEL`` (optional: replaces the model Codex asks for).
+``MODEL`` (optional: replaces the model Codex asks for), ``STORE`` (optional: ``memory``, or
+the path of a SQLite file, to answer ``previous_response_id`` for clients that use it; each
+client's turns are kept apart by its API key).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -47,6 +50,7 @@ def create_app(
     api_key: str | None = None,
     profile: str | None = None,
     model: str | None = None,
+    store: str | None = None,
 ) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
     """The ASGI app; arguments left out are read from the environment."""
     upstream = (upstream_url or os.environ.get("UPSTREAM_URL", "http://127.0.0.1:8000/v1")).rstrip(
@@ -55,6 +59,12 @@ def create_app(
     key = api_key or os.environ.get("UPSTREAM_API_KEY")
     profile = profile or os.environ.get("PROFILE") or None
     model = model or os.environ.get("MODEL") or None
+    where = store or os.environ.get("STORE")
+    turns: wireshift.ResponseStore | None = None
+    if where == "memory":
+        turns = wireshift.MemoryResponseStore()
+    elif where:
+        turns = wireshift.SQLiteResponseStore(where)
     headers = {"content-type": "application/json", "accept": "text/event-stream"}
     if key:
         headers["authorization"] = f"Bearer {key}"
@@ -111,7 +121,16 @@ def create_app(
             raw = wireshift.decode_body(
                 await _read_body(receive), request_headers.get("content-encoding")
             )
-            chat = wireshift.translate_request(raw, to="chat", profile=profile, model=model)
+            tenant = None
+            if turns is not None:
+                # Each API key sees its own turns only (hashed: the key is never stored).
+                key = request_headers.get("authorization", "")
+                tenant = wireshift.ScopedResponseStore(
+                    turns, hashlib.sha256(key.encode()).hexdigest()
+                )
+            chat = wireshift.translate_request(
+                raw, to="chat", profile=profile, model=model, store=tenant
+            )
         except wireshift.WireshiftError as exc:
             await _json(
                 send, 400, {"error": {"message": str(exc), "type": "invalid_request_error"}}
@@ -144,6 +163,7 @@ def create_app(
             profile=profile,
             encode=True,
             response={"model": chat.data.get("model")},
+            turn=chat.turn,
         )
         async for data in events:
             await send({"type": "http.response.body", "body": data, "more_body": True})

@@ -125,10 +125,20 @@ class CodexRun:
         )
 
 
-def exec_codex(codex: str, home: Path, work: Path, prompt: str, *, timeout: float) -> CodexRun:
-    """``codex exec prompt`` in ``work`` with ``home`` as its ``CODEX_HOME``."""
+def exec_codex(
+    codex: str,
+    home: Path,
+    work: Path,
+    prompt: str,
+    *,
+    timeout: float,
+    subcommand: Sequence[str] = (),
+) -> CodexRun:
+    """``codex exec [subcommand...] prompt`` in ``work`` with ``home`` as its
+    ``CODEX_HOME`` (``subcommand=("resume", "--last")`` continues the last session)."""
     env = {**os.environ, "CODEX_HOME": str(home), "WIRESHIFT_E2E_KEY": "sk-proxy-e2e"}
     command = [codex, "exec", "--skip-git-repo-check", "--color", "never", "-C", str(work)]
+    command += list(subcommand)
     start = time.monotonic()
     try:
         done = subprocess.run(
@@ -267,7 +277,9 @@ def serve_raw(handle: Callable[[str, Any], RawReply]) -> Iterator[str]:
 
 
 @contextmanager
-def serve_proxy(upstream_url: str, profile: str, proxy: Path = PROXY) -> Iterator[str]:
+def serve_proxy(
+    upstream_url: str, profile: str, proxy: Path = PROXY, store: str | None = None
+) -> Iterator[str]:
     """A proxy recipe of docs/examples (codex_proxy.py unless ``proxy`` says) under uvicorn
     on a free port, configured by its environment variables; yields its base URL."""
     spec = importlib.util.spec_from_file_location(f"{proxy.stem}_{profile}", proxy)
@@ -279,6 +291,10 @@ def serve_proxy(upstream_url: str, profile: str, proxy: Path = PROXY) -> Iterato
         env.setenv("UPSTREAM_API_KEY", UPSTREAM_KEY)
         env.setenv("PROFILE", profile)
         env.setenv("MODEL", UPSTREAM_MODEL)
+        if store is not None:
+            env.setenv("STORE", store)
+        else:
+            env.delenv("STORE", raising=False)
         spec.loader.exec_module(module)  # the proxy reads its settings at import
 
     with serve_asgi(module.app) as url:

@@ -15,7 +15,8 @@ existing ``except ValueError`` blocks keep working::
     │   ├── CorruptBodyError
     │   └── BodyTooLargeError
     ├── TranslationError (ValueError)         strict mode met a loss; or a request can't be sent
-    │   └── MissingContextError               server-side state nobody supplied
+    │   ├── MissingContextError               server-side state nobody supplied
+    │   └── CompactionError                   a compaction with no key, or a forged summary
     ├── ToolSequenceError (ValueError)        a history that cannot be checked, or (strict) fails
     ├── UpstreamError                         the upstream reported a failure
     └── StreamTruncatedError                  a stream ended before its terminal event
@@ -50,6 +51,7 @@ __all__ = [
     "ArgumentTypeError",
     "BodyDecodeError",
     "BodyTooLargeError",
+    "CompactionError",
     "CorruptBodyError",
     "FieldProblem",
     "InternalError",
@@ -230,6 +232,12 @@ class TranslationError(WireshiftError, ValueError):
 class MissingContextError(TranslationError):
     """The request points at server-side state (``previous_response_id``, ``conversation``)
     and the caller supplied neither the earlier items nor a resolver for them."""
+
+
+class CompactionError(TranslationError):
+    """A compaction wireshift cannot emulate as asked: no ``compaction_key`` was configured,
+    or a ``compaction`` item's content is not a wireshift summary sealed with that key
+    (tampered, sealed by another gateway, or OpenAI's own). ``path`` names the item."""
 
 
 class StreamTruncatedError(WireshiftError):

@@ -118,10 +118,13 @@ class PendingResponse:
     the client's request, for the stream or body translation to record once the response is
     finished (see ``turn=`` there)."""
 
-    store: ResponseStore
+    store: ResponseStore | None
     input: Sequence[Mapping[str, Any]]
     previous_response_id: str | None = None
     conversation: str | None = None
+    compaction_key: bytes | None = None
+    """Set when the turn is a compaction emulated for a chat backend: the reply becomes one
+    ``compaction`` item sealed with this key (see ``_compaction``)."""
     recorded: str | None = field(default=None, init=False)
     """The id the response was recorded under, once it was."""
 
@@ -130,7 +133,11 @@ class PendingResponse:
         turn to continue from) under the id the client saw."""
         status = response.get("status")
         response_id = response.get("id")
-        if status not in ("completed", "incomplete") or not isinstance(response_id, str):
+        if (
+            self.store is None
+            or status not in ("completed", "incomplete")
+            or not isinstance(response_id, str)
+        ):
             return
         output = response.get("output")
         self.store.put(

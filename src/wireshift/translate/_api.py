@@ -8,7 +8,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from .._boundary import boundary, callers_own
-from .._errors import ArgumentTypeError, MissingContextError, quoted
+from .._compaction import (
+    SUMMARY_INSTRUCTIONS,
+    compaction_key as checked_key,
+    open_summary,
+    summary_message,
+)
+from .._errors import ArgumentTypeError, CompactionError, MissingContextError, quoted
 from .._format import Format, check_format
 from .._json import DEFAULT_MAX_DEPTH, check_depth, check_max_depth, dump_json, load_json
 from .._model import JSONInput, WireModel
@@ -183,6 +189,63 @@ def _pending(
     )
 
 
+_COMPACTION_TYPES = frozenset({"compaction", "compaction_trigger"})
+
+
+def _compaction(
+    req: ResponsesRequest, key: bytes | None, compact: bool, rec: Recorder
+) -> tuple[ResponsesRequest, bool]:
+    """The request with its compaction items read for a chat backend, and whether it asks
+    for a compaction (a trigger item, or ``compact=True`` for ``/responses/compact``).
+
+    A ``compaction`` item becomes the summary it seals; a trigger turns the request into a
+    summarizing one: the history, then :data:`SUMMARY_INSTRUCTIONS`, no tools."""
+    given = req.input
+    items = [] if isinstance(given, str) or given is None else list(given)
+    if not compact and not any(item.type in _COMPACTION_TYPES for item in items):
+        return req, False
+    if key is None:
+        where = next(
+            (f"input[{n}]" for n, item in enumerate(items) if item.type in _COMPACTION_TYPES),
+            "input",
+        )
+        raise CompactionError(
+            f"{where}: the client asks for compaction, which a chat backend cannot do; pass "
+            "compaction_key= (a secret of the gateway's) to emulate it with a summary",
+            path=where,
+        )
+    data = req.to_dict()
+    new: list[Any] = [] if not isinstance(given, str) else [{"role": "user", "content": given}]
+    compacting = compact
+    for n, item in enumerate(items):
+        if item.type == "compaction_trigger":
+            compacting = True
+            continue
+        if item.type == "compaction":
+            summary = open_summary(item.encrypted_content, key, f"input[{n}]")  # type: ignore[union-attr]
+            new.append(summary_message(summary))
+            rec.change(
+                f"input[{n}]",
+                "a compaction this gateway made, sent as the summary it holds",
+                "translate.compaction.summary",
+            )
+            continue
+        new.append(item.to_dict())
+    if compacting:
+        new = [i for i in new if i.get("type") != "additional_tools"]
+        new.append({"role": "user", "content": SUMMARY_INSTRUCTIONS})
+        for field in ("tools", "tool_choice", "parallel_tool_calls"):
+            data.pop(field, None)
+        rec.change(
+            "input",
+            "a compaction asked for: the backend is asked for a summary of the conversation, "
+            "with no tools, and the reply becomes one compaction item",
+            "translate.compaction.request",
+        )
+    data["input"] = new
+    return ResponsesRequest.parse(data), compacting
+
+
 def _with_model(data: dict[str, Any], model: str | None, rec: Recorder) -> dict[str, Any]:
     if model is None:
         return data
@@ -270,6 +333,8 @@ def translate_request(
     tool_names: ToolNameMap | None = None,
     max_depth: int = DEFAULT_MAX_DEPTH,
     store: ResponseStore | None = None,
+    compaction_key: str | bytes | None = None,
+    compact: bool = False,
 ) -> TranslatedRequest:
     """Translate a request body to the ``to`` format, for ``profile``'s backend.
 
@@ -296,6 +361,14 @@ def translate_request(
     result's ``turn`` is then what to hand to the stream or body translation, which records
     the finished response there (nothing is recorded for ``store: false``).
 
+    ``compaction_key`` (a secret of the gateway's, 16 bytes or more) lets a chat backend
+    stand in for Responses compaction: a request ending in a ``compaction_trigger`` item (or
+    any request with ``compact=True``, for a gateway's ``/responses/compact`` route) asks the
+    backend for a summary, and the stream or body translation given the result's ``turn``
+    answers with exactly one ``compaction`` item sealing it; a ``compaction`` item sent back
+    later becomes that summary. Without the key, a compaction request raises
+    :class:`~wireshift.CompactionError`; so does an item this gateway did not seal.
+
     A body nested deeper than ``max_depth`` levels raises
     :class:`~wireshift.NestingTooDeepError`.
     """
@@ -304,11 +377,22 @@ def translate_request(
     rec = Recorder(strict=strict)
     fmt, parsed, data = _load(body, check_max_depth(max_depth), rec)
     names = tool_names if tool_names is not None else ToolNameMap()
+    key = None if compaction_key is None else checked_key(compaction_key)
+    compacting = False
+    if isinstance(parsed, ResponsesRequest) and to == "chat":
+        before = parsed
+        parsed, compacting = _compaction(parsed, key, compact, rec)
+        if parsed is not before:
+            data = None
     turn = None
     if isinstance(parsed, ResponsesRequest) and store is not None:
         if previous_items is None and resolver is None:
             resolver = _store_resolver(store, parsed)
         turn = _pending(store, parsed, data)
+    if compacting:
+        assert isinstance(parsed, ResponsesRequest)
+        turn = turn or PendingResponse(None, [])
+        turn.compaction_key = key
     if fmt == to:
         out = _normalized(fmt, parsed, data, chosen, rec, names, previous_items, resolver)
     elif to == "chat":

@@ -49,6 +49,7 @@ from ..responses._items import (
     ShellCall,
 )
 from ..responses._response import Response
+from ._compaction_stream import compaction_response
 from ._context import Recorder
 from ._restore import restore_output
 from ._result import TranslatedChatCompletion, TranslatedResponse
@@ -380,6 +381,14 @@ def translate_response(
         response = chat_completion_to_response(
             payload, tool_names=tool_names, profile=profile, rec=rec, failure=failure
         )
+        if turn is not None and turn.compaction_key is not None and response.status != "failed":
+            compacted = compaction_response(response.to_dict(), turn.compaction_key)
+            if compacted is None:
+                raise UpstreamError(
+                    "the backend answered the compaction request with no summary text",
+                    code="server_error",
+                )
+            response = Response.parse(compacted)
         if turn is not None:
             turn.record(response.to_dict())
         return TranslatedResponse(response=response, notes=rec.notes)

@@ -52,6 +52,7 @@ from .._toolnames import ToolNameMap
 from .._wire._input import DONE, Event, EventReader, payload_dict
 from ..chat._completion import ChatCompletionChunk
 from ..responses._events import ResponseStreamEvent
+from ._compaction_stream import CompactionStream
 from ._restore import ResponsesRestoreStream
 from ._stream_to_chat import ResponsesToChatStream
 from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
@@ -82,12 +83,33 @@ class _Pipeline:
         self.turn = turn
         self.encode = encode
         self.reader = EventReader()
-        self.translator: ChatToResponsesStream | ResponsesToChatStream | ResponsesRestoreStream
+        self.translator: (
+            ChatToResponsesStream
+            | ResponsesToChatStream
+            | ResponsesRestoreStream
+            | CompactionStream
+        )
         # A Responses stream read for a Responses client (a native server): told by the first
         # event, which then hands the stream to the restoring translator.
         self._look = to == "responses"
         self._restore = (tool_names, encode, strict)
-        if to == "responses":
+        key = turn.compaction_key if turn is not None else None
+        if to == "responses" and key is not None:
+            # A compaction turn: the chat reply is a summary, sent back as one item.
+            self._look = False
+            self.translator = CompactionStream(
+                ChatToResponsesStream(
+                    tool_names=tool_names,
+                    profile=get_profile(profile),
+                    reasoning=reasoning,
+                    response=response,
+                    encode=False,
+                    strict=strict,
+                ),
+                key,
+                encode,
+            )
+        elif to == "responses":
             self.translator = ChatToResponsesStream(
                 tool_names=tool_names,
                 profile=get_profile(profile),

@@ -20,7 +20,9 @@ Settings (environment): ``UPSTREAM_URL`` (the backend's base URL, ending in ``/v
 ``UPSTREAM_API_KEY`` (optional), ``PROFILE`` (a wireshift profile name, default ``openai``),
 ``MODEL`` (optional: replaces the model Codex asks for), ``STORE`` (optional: ``memory``, or
 the path of a SQLite file, to answer ``previous_response_id`` for clients that use it; each
-client's turns are kept apart by its API key).
+client's turns are kept apart by its API key), ``COMPACTION_KEY`` (optional: a secret of 16
+characters or more; with it, Codex's remote compaction is answered with a summary the
+backend writes, sealed with the key; without it, a compaction request is refused).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ def create_app(
     key = api_key or os.environ.get("UPSTREAM_API_KEY")
     profile = profile or os.environ.get("PROFILE") or None
     model = model or os.environ.get("MODEL") or None
+    sealing = os.environ.get("COMPACTION_KEY") or None
     where = store or os.environ.get("STORE")
     turns: wireshift.ResponseStore | None = None
     if where == "memory":
@@ -129,7 +132,12 @@ def create_app(
                     turns, hashlib.sha256(key.encode()).hexdigest()
                 )
             chat = wireshift.translate_request(
-                raw, to="chat", profile=profile, model=model, store=tenant
+                raw,
+                to="chat",
+                profile=profile,
+                model=model,
+                store=tenant,
+                compaction_key=sealing,
             )
         except wireshift.WireshiftError as exc:
             await _json(

@@ -278,7 +278,11 @@ def serve_raw(handle: Callable[[str, Any], RawReply]) -> Iterator[str]:
 
 @contextmanager
 def serve_proxy(
-    upstream_url: str, profile: str, proxy: Path = PROXY, store: str | None = None
+    upstream_url: str,
+    profile: str,
+    proxy: Path = PROXY,
+    store: str | None = None,
+    compaction_key: str | None = None,
 ) -> Iterator[str]:
     """A proxy recipe of docs/examples (codex_proxy.py unless ``proxy`` says) under uvicorn
     on a free port, configured by its environment variables; yields its base URL."""
@@ -295,6 +299,10 @@ def serve_proxy(
             env.setenv("STORE", store)
         else:
             env.delenv("STORE", raising=False)
+        if compaction_key is not None:
+            env.setenv("COMPACTION_KEY", compaction_key)
+        else:
+            env.delenv("COMPACTION_KEY", raising=False)
         spec.loader.exec_module(module)  # the proxy reads its settings at import
 
     with serve_asgi(module.app) as url:

@@ -39,8 +39,9 @@ from ._notes import Note, NoteAction
 from ._profiles import PROFILES, Profile, get_profile
 from ._sqlite_store import SQLiteResponseStore
 from ._sse import DONE, SSEDecoder, SSEEvent, aiter_sse, encode_sse, iter_sse
-from ._store import PendingResponse, ResponseStore, ScopedResponseStore, StoredResponse
+from ._store import ResponseStore, ScopedResponseStore, StoredResponse
 from ._toolnames import ToolNameMap
+from ._websocket import CreateResponse, ResponsesWebSocketSession
 
 if TYPE_CHECKING:
     # Re-exported for type checkers (the `as` says so); at run time __getattr__ loads them.
@@ -142,6 +143,7 @@ __all__ = [
     "BodyDecodeError",
     "BodyTooLargeError",
     "CompactionError",
+    "CreateResponse",
     "CorruptBodyError",
     "FieldProblem",
     "Format",
@@ -154,9 +156,9 @@ __all__ = [
     "Note",
     "NoteAction",
     "PayloadError",
-    "PendingResponse",
     "Profile",
     "ResponseStore",
+    "ResponsesWebSocketSession",
     "SQLiteResponseStore",
     "ScopedResponseStore",
     "SSEDecoder",

@@ -1,7 +1,8 @@
 """Codex CLI in front of a Chat Completions backend (vLLM, Ollama, DeepSeek, OpenRouter...).
 
-Codex speaks the Responses API; this proxy translates each ``POST /v1/responses`` into a
-streamed ``/chat/completions`` call and the chat stream back into Responses events.
+Codex speaks the Responses API; this proxy translates each ``POST /v1/responses`` (or, in
+WebSocket mode, each ``response.create`` frame on ``/v1/responses``) into a streamed
+``/chat/completions`` call and the chat stream back into Responses events.
 
 Run it (any ASGI server works)::
 
@@ -113,6 +114,9 @@ def create_app(
             await client.aclose()
             await send({"type": "lifespan.shutdown.complete"})
             return
+        if scope["type"] == "websocket":
+            await websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             return
         if scope["method"] != "POST" or scope["path"] not in ("/v1/responses", "/responses"):
@@ -183,6 +187,51 @@ def create_app(
             )
         for note in events.notes:
             log.debug("stream note: %s", note)
+
+    async def websocket(scope: Scope, receive: Receive, send: Send) -> None:
+        """Responses WebSocket mode (Codex with ``supports_websockets = true``): one session
+        per socket; each ``response.create`` frame is one chat request."""
+        message = await receive()  # websocket.connect
+        if scope["path"] not in ("/v1/responses", "/responses"):
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        await send({"type": "websocket.accept"})
+        session = wireshift.ResponsesWebSocketSession()
+        while True:
+            message = await receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            frame = message.get("text") or (message.get("bytes") or b"").decode()
+            for action in session.receive_frame(frame):
+                if isinstance(action, str):
+                    await send({"type": "websocket.send", "text": action})
+                    continue
+                try:
+                    chat = wireshift.translate_request(
+                        action.request,
+                        to="chat",
+                        profile=profile,
+                        model=model,
+                        previous_items=action.previous_items,
+                        compaction_key=sealing,
+                    )
+                    source = chat_stream(await open_upstream(chat.body))
+                except (wireshift.WireshiftError, wireshift.UpstreamError) as exc:
+                    text = session.error_frame(exc, stream_id=action.stream_id)
+                    await send({"type": "websocket.send", "text": text})
+                    continue
+                events = wireshift.atranslate_stream(
+                    source,
+                    to="responses",
+                    tool_names=chat.tool_names,
+                    profile=profile,
+                    encode=True,
+                    response={"model": chat.data.get("model")},
+                    turn=chat.turn,
+                )
+                async for data in events:
+                    for text in session.send_events([data], stream_id=action.stream_id):
+                        await send({"type": "websocket.send", "text": text})
 
     return app
 

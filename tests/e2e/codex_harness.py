@@ -283,6 +283,7 @@ def serve_proxy(
     proxy: Path = PROXY,
     store: str | None = None,
     compaction_key: str | None = None,
+    scopes: list[str] | None = None,
 ) -> Iterator[str]:
     """A proxy recipe of docs/examples (codex_proxy.py unless ``proxy`` says) under uvicorn
     on a free port, configured by its environment variables; yields its base URL."""
@@ -305,7 +306,15 @@ def serve_proxy(
             env.delenv("COMPACTION_KEY", raising=False)
         spec.loader.exec_module(module)  # the proxy reads its settings at import
 
-    with serve_asgi(module.app) as url:
+    app = module.app
+    if scopes is not None:
+        inner = app
+
+        async def app(scope: Any, receive: Any, send: Any) -> None:
+            scopes.append(scope["type"])  # what the proxy served: http or websocket
+            await inner(scope, receive, send)
+
+    with serve_asgi(app) as url:
         yield url
 
 

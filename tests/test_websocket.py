@@ -112,3 +112,27 @@ def test_an_upstream_failure_is_an_error_frame_with_its_status_and_code() -> Non
     # The failed request is answered: the next response is recorded for the next frame.
     _, frames = run(session, create(input=[SECOND]), "ok")
     assert session.turns.get(frames[-1]["response"]["id"]) is not None
+
+
+def test_a_frame_that_is_not_a_valid_request_is_an_error_naming_the_field() -> None:
+    session = ResponsesWebSocketSession()
+    (frame,) = session.receive_frame(create(input=5, stream_id="lane-b"))
+    assert isinstance(frame, str)
+    error = json.loads(frame)
+    assert (error["type"], error["status"], error["stream_id"]) == ("error", 400, "lane-b")
+    assert "input" in error["error"]["message"]
+
+
+def test_the_frame_model_reads_the_envelope_and_the_request() -> None:
+    from wireshift.responses import ResponseCreateFrame
+
+    frame = ResponseCreateFrame.parse(
+        json.loads(create(input=[FIRST], generate=False, stream_id="a"))
+    )
+    assert (frame.type, frame.generate, frame.stream_id, frame.store) == (
+        "response.create",
+        False,
+        "a",
+        False,
+    )
+    assert frame.to_dict()["input"][0]["content"] == FIRST["content"]

@@ -69,6 +69,13 @@ class ResponsesWebSocketSession:
         if data.get("type") != "response.create":
             problem = ValueError(f"unknown client event type {data.get('type')!r}")
             return [_error_text(problem, 400, stream_id)]
+        # Here, not at import: the models load on first use (see wireshift/__init__.py).
+        from .responses._request import ResponseCreateFrame
+
+        try:
+            ResponseCreateFrame.parse(data)
+        except WireshiftError as exc:  # names the field at fault
+            return [_error_text(exc, 400, stream_id)]
         request = {k: v for k, v in data.items() if k not in _ENVELOPE}
         request.pop("stream", None)  # a socket always streams
         given = request.get("input")

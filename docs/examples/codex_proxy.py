@@ -1,8 +1,12 @@
-"""Codex CLI in front of a Chat Completions backend (vLLM, Ollama, DeepSeek, OpenRouter...).
+"""Codex CLI in front of a Chat Completions backend (vLLM, Ollama, DeepSeek, OpenRouter...),
+or of a server's own ``/v1/responses`` that takes function tools only (Ollama, vLLM, LM
+Studio, llama.cpp: the ``*-responses`` profiles).
 
 Codex speaks the Responses API; this proxy translates each ``POST /v1/responses`` (or, in
 WebSocket mode, each ``response.create`` frame on ``/v1/responses``) into a streamed
-``/chat/completions`` call and the chat stream back into Responses events.
+``/chat/completions`` call and the chat stream back into Responses events. With a
+``*-responses`` profile it sends ``/responses`` instead, with the tools the server does not
+take flattened into functions, and gives the calls back to Codex as its own tools.
 
 Run it (any ASGI server works)::
 
@@ -61,6 +65,9 @@ def create_app(
     )
     key = api_key or os.environ.get("UPSTREAM_API_KEY")
     profile = profile or os.environ.get("PROFILE") or None
+    # The format the backend speaks, and so where requests go.
+    wire = wireshift.get_profile(profile).wire
+    endpoint = f"{upstream}/chat/completions" if wire == "chat" else f"{upstream}/responses"
     model = model or os.environ.get("MODEL") or None
     sealing = os.environ.get("COMPACTION_KEY") or None
     where = store or os.environ.get("STORE")
@@ -78,9 +85,7 @@ def create_app(
     async def open_upstream(body: bytes) -> httpx.Response:
         """The upstream's streamed reply; an HTTP error status or no connection at all raises
         the UpstreamError to answer with, before any byte went to Codex."""
-        request = client.build_request(
-            "POST", f"{upstream}/chat/completions", content=body, headers=headers
-        )
+        request = client.build_request("POST", endpoint, content=body, headers=headers)
         try:
             reply = await client.send(request, stream=True)
         except httpx.HTTPError as exc:
@@ -95,7 +100,7 @@ def create_app(
             raise wireshift.UpstreamError.from_http(reply.status_code, raw, reply.headers)
         return reply
 
-    async def chat_stream(reply: httpx.Response) -> AsyncIterator[bytes]:
+    async def upstream_bytes(reply: httpx.Response) -> AsyncIterator[bytes]:
         """The upstream's SSE bytes. A connection lost mid-stream ends the input; the stream
         translation then fails the turn as cut (``stream_interrupted``)."""
         try:
@@ -105,6 +110,36 @@ def create_app(
             log.warning("upstream stream lost: %s", type(exc).__name__)
         finally:
             await reply.aclose()
+
+    def translate(
+        body: Any,
+        store: wireshift.ResponseStore | None = None,
+        previous_items: list[dict[str, Any]] | None = None,
+    ) -> wireshift.TranslatedRequest:
+        """The request for the backend (its ``tool_names`` and ``turn`` serve the reply)."""
+        return wireshift.translate_request(
+            body,
+            to=wire,
+            profile=profile,
+            model=model,
+            store=store,
+            previous_items=previous_items,
+            compaction_key=sealing,
+        )
+
+    def reply(
+        sent: wireshift.TranslatedRequest, source: AsyncIterator[Any]
+    ) -> wireshift.AsyncTranslatedStream[bytes]:
+        """The backend's stream as Responses SSE bytes for Codex."""
+        return wireshift.atranslate_stream(
+            source,
+            to="responses",
+            tool_names=sent.tool_names,
+            profile=profile,
+            encode=True,
+            response={"model": sent.data.get("model")},
+            turn=sent.turn,
+        )
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -135,25 +170,18 @@ def create_app(
                 tenant = wireshift.ScopedResponseStore(
                     turns, hashlib.sha256(key.encode()).hexdigest()
                 )
-            chat = wireshift.translate_request(
-                raw,
-                to="chat",
-                profile=profile,
-                model=model,
-                store=tenant,
-                compaction_key=sealing,
-            )
+            sent = translate(raw, store=tenant)
         except wireshift.WireshiftError as exc:
             await _json(
                 send, 400, {"error": {"message": str(exc), "type": "invalid_request_error"}}
             )
             return
-        for note in chat.notes:
+        for note in sent.notes:
             log.debug("request note: %s", note)
 
         source: AsyncIterator[Any]
         try:
-            source = chat_stream(await open_upstream(chat.body))
+            source = upstream_bytes(await open_upstream(sent.body))
         except wireshift.UpstreamError as error:
             log.warning("upstream failed: HTTP %s %s: %s", error.status, error.code, error.message)
             source = _only(error)
@@ -168,15 +196,7 @@ def create_app(
                 ],
             }
         )
-        events = wireshift.atranslate_stream(
-            source,
-            to="responses",
-            tool_names=chat.tool_names,
-            profile=profile,
-            encode=True,
-            response={"model": chat.data.get("model")},
-            turn=chat.turn,
-        )
+        events = reply(sent, source)
         async for data in events:
             await send({"type": "http.response.body", "body": data, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
@@ -190,8 +210,8 @@ def create_app(
 
     async def websocket(scope: Scope, receive: Receive, send: Send) -> None:
         """Responses WebSocket mode (Codex with ``supports_websockets = true``): one session
-        per socket; each ``response.create`` frame is one chat request."""
-        message = await receive()  # websocket.connect
+        per socket; each ``response.create`` frame is one request to the backend."""
+        await receive()  # websocket.connect
         if scope["path"] not in ("/v1/responses", "/responses"):
             await send({"type": "websocket.close", "code": 1008})
             return
@@ -207,29 +227,13 @@ def create_app(
                     await send({"type": "websocket.send", "text": action})
                     continue
                 try:
-                    chat = wireshift.translate_request(
-                        action.request,
-                        to="chat",
-                        profile=profile,
-                        model=model,
-                        previous_items=action.previous_items,
-                        compaction_key=sealing,
-                    )
-                    source = chat_stream(await open_upstream(chat.body))
-                except (wireshift.WireshiftError, wireshift.UpstreamError) as exc:
+                    sent = translate(action.request, previous_items=action.previous_items)
+                    source = upstream_bytes(await open_upstream(sent.body))
+                except wireshift.WireshiftError as exc:  # UpstreamError included
                     text = session.error_frame(exc, stream_id=action.stream_id)
                     await send({"type": "websocket.send", "text": text})
                     continue
-                events = wireshift.atranslate_stream(
-                    source,
-                    to="responses",
-                    tool_names=chat.tool_names,
-                    profile=profile,
-                    encode=True,
-                    response={"model": chat.data.get("model")},
-                    turn=chat.turn,
-                )
-                async for data in events:
+                async for data in reply(sent, source):
                     for text in session.send_events([data], stream_id=action.stream_id):
                         await send({"type": "websocket.send", "text": text})
 

@@ -25,6 +25,7 @@ from ._errors import ArgumentTypeError, MissingContextError, UpstreamError, Wire
 from ._json import dump_json, load_json
 from ._memory_store import MemoryResponseStore
 from ._model import WireModel
+from ._sse import is_done_marker, iter_sse
 from ._store import StoredResponse, stored_history
 
 __all__ = ["CreateResponse", "ResponsesWebSocketSession"]
@@ -186,14 +187,10 @@ def _payloads(event: Any) -> list[dict[str, Any]]:
     if isinstance(event, Mapping):
         return [dict(event)]
     if isinstance(event, (bytes, str)):
-        text = event.decode() if isinstance(event, bytes) else event
         out = []
-        for block in text.split("\n\n"):
-            data = "\n".join(
-                line[5:].lstrip(" ") for line in block.split("\n") if line.startswith("data:")
-            )
-            if data and data != "[DONE]":
-                loaded = load_json(data, what="event")
+        for sse in iter_sse([event]):
+            if sse.data and not is_done_marker(sse.data):
+                loaded = load_json(sse.data, what="event")
                 if isinstance(loaded, dict):
                     out.append(loaded)
         return out

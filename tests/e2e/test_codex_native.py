@@ -1,5 +1,6 @@
-"""The real Codex CLI through docs/examples/codex_native_proxy.py, over a scripted server
-that speaks Responses natively and, like LM Studio or llama.cpp, takes function tools only.
+"""The real Codex CLI through docs/examples/codex_proxy.py with a native Responses profile,
+over a scripted server that speaks Responses itself and, like LM Studio or llama.cpp, takes
+function tools only.
 
 Codex offers an MCP server's tool inside a ``namespace`` tool and ``apply_patch`` as a
 freeform ``custom`` tool. The upstream answers 400 to either, and calls back the MCP tool as
@@ -19,7 +20,6 @@ from typing import Any
 
 import pytest
 from codex_harness import (
-    ROOT,
     RawReply,
     codex_home,
     exec_codex,
@@ -31,7 +31,6 @@ from codex_harness import (
 
 pytestmark = pytest.mark.e2e
 
-NATIVE_PROXY = ROOT / "docs" / "examples" / "codex_native_proxy.py"
 MCP_SERVER = Path(__file__).with_name("mcp_echo.py")
 MODEL = "e2e-model"
 PATCH = (
@@ -188,7 +187,7 @@ def turn(codex: str, tmp_path_factory: pytest.TempPathFactory) -> Turn:
     upstream = NativeUpstream()
     with (
         serve_raw(upstream) as upstream_url,
-        serve_proxy(upstream_url, "lmstudio-responses", NATIVE_PROXY) as proxy_url,
+        serve_proxy(upstream_url, "lmstudio-responses") as proxy_url,
     ):
         codex_home(home, proxy_url)
         config = home / "config.toml"

@@ -169,13 +169,21 @@ def _store_resolver(store: ResponseStore, req: ResponsesRequest) -> ItemResolver
     return resolve
 
 
-def _pending(
-    store: ResponseStore | None, req: ResponsesRequest, data: dict[str, Any] | None
-) -> PendingResponse | None:
-    """What to record once the response is finished: nothing without a store, or when the
-    client said ``store: false``."""
-    if store is None or req.store is False:
-        return None
+def _from_store(
+    store: ResponseStore | None,
+    req: WireModel,
+    resolver: ItemResolver | None,
+    previous_items: Iterable[Any] | None,
+) -> tuple[ItemResolver | None, PendingResponse | None]:
+    """With a store: the resolver of earlier items (unless the caller gave them), and the
+    turn to record once the response is finished (none when the client said ``store:
+    false``)."""
+    if store is None or not isinstance(req, ResponsesRequest):
+        return resolver, None
+    if previous_items is None and resolver is None:
+        resolver = _store_resolver(store, req)
+    if req.store is False:
+        return resolver, None
     given = req.input
     if isinstance(given, str):
         items: list[Any] = [{"type": "message", "role": "user", "content": given}]
@@ -184,9 +192,10 @@ def _pending(
     conversation = req.conversation
     if isinstance(conversation, ConversationReference):
         conversation = conversation.id
-    return PendingResponse(
+    turn = PendingResponse(
         store, items, previous_response_id=req.previous_response_id, conversation=conversation
     )
+    return resolver, turn
 
 
 _COMPACTION_TYPES = frozenset({"compaction", "compaction_trigger"})
@@ -384,11 +393,7 @@ def translate_request(
         parsed, compacting = _compaction(parsed, key, compact, rec)
         if parsed is not before:
             data = None
-    turn = None
-    if isinstance(parsed, ResponsesRequest) and store is not None:
-        if previous_items is None and resolver is None:
-            resolver = _store_resolver(store, parsed)
-        turn = _pending(store, parsed, data)
+    resolver, turn = _from_store(store, parsed, resolver, previous_items)
     if compacting:
         assert isinstance(parsed, ResponsesRequest)
         turn = turn or PendingResponse(None, [])
@@ -436,10 +441,6 @@ def normalize_request(
     rec = Recorder(strict=strict)
     fmt, parsed, data = _load(body, check_max_depth(max_depth), rec)
     names = tool_names if tool_names is not None else ToolNameMap()
-    turn = None
-    if isinstance(parsed, ResponsesRequest) and store is not None:
-        if previous_items is None and resolver is None:
-            resolver = _store_resolver(store, parsed)
-        turn = _pending(store, parsed, data)
+    resolver, turn = _from_store(store, parsed, resolver, previous_items)
     out = _normalized(fmt, parsed, data, chosen, rec, names, previous_items, resolver)
     return _finish(fmt, out, chosen, rec, names, model, turn)

@@ -42,7 +42,7 @@ class _Flattener:
 
     # -- tools -------------------------------------------------------------------------------
 
-    def function(self, name: str, source: dict[str, Any], origin: ToolOrigin) -> dict[str, Any]:
+    def function(self, source: dict[str, Any], origin: ToolOrigin) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "function", "name": self.names.add(origin)}
         for key in _FUNCTION_FIELDS:
             if key in source:
@@ -135,7 +135,7 @@ class _Flattener:
             if kind == "custom":
                 out.append(self.custom(member, space))
             else:
-                out.append(self.function(name, member, ToolOrigin(name, "function", space)))
+                out.append(self.function(member, ToolOrigin(name, "function", space)))
         self.rec.change(
             path,
             f"the backend takes no namespace tools: {quoted(space)} flattened into functions "

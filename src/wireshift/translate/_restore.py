@@ -98,24 +98,27 @@ class _InputReader:
     """Reads the text of a custom call's ``input`` out of its JSON arguments as they stream,
     so each arguments delta becomes an input delta (the event count stays the same)."""
 
-    __slots__ = ("buffer", "done", "pos")
+    __slots__ = ("buffer", "done", "started")
 
     def __init__(self) -> None:
+        # Only what is not read yet: before the string starts, the arguments so far (a few
+        # characters); after, at most an escape split across deltas.
         self.buffer = ""
-        self.pos = -1  # where the string's next character is; -1 while its start is unseen
+        self.started = False
         self.done = False
 
     def feed(self, piece: str) -> str:
-        self.buffer += piece
         if self.done:
             return ""
-        if self.pos < 0:
-            found = _FIRST_STRING.match(self.buffer)
+        buffer, pos = self.buffer + piece, 0
+        if not self.started:
+            found = _FIRST_STRING.match(buffer)
             if found is None:
+                self.buffer = buffer
                 return ""
-            self.pos = found.end()
+            self.started, pos = True, found.end()
         out: list[str] = []
-        buffer, pos, size = self.buffer, self.pos, len(self.buffer)
+        size = len(buffer)
         while pos < size:
             char = buffer[pos]
             if char == '"':
@@ -153,7 +156,7 @@ class _InputReader:
                     pos += 6
             out.append(chr(value))
             pos += 6
-        self.pos = pos
+        self.buffer = buffer[pos:]
         return "".join(out)
 
 

@@ -89,35 +89,24 @@ class _Pipeline:
             | ResponsesRestoreStream
             | CompactionStream
         )
-        # A Responses stream read for a Responses client (a native server): told by the first
-        # event, which then hands the stream to the restoring translator.
-        self._look = to == "responses"
+        # A Responses stream read for a Responses client (a native server) is told by its
+        # first event, which then hands the stream to the restoring translator.
+        self._look = False
         self._restore = (tool_names, encode, strict)
         key = turn.compaction_key if turn is not None else None
-        if to == "responses" and key is not None:
-            # A compaction turn: the chat reply is a summary, sent back as one item.
-            self._look = False
-            self.translator = CompactionStream(
-                ChatToResponsesStream(
-                    tool_names=tool_names,
-                    profile=get_profile(profile),
-                    reasoning=reasoning,
-                    response=response,
-                    encode=False,
-                    strict=strict,
-                ),
-                key,
-                encode,
-            )
-        elif to == "responses":
-            self.translator = ChatToResponsesStream(
+        if to == "responses":
+            chat = ChatToResponsesStream(
                 tool_names=tool_names,
                 profile=get_profile(profile),
                 reasoning=reasoning,
                 response=response,
-                encode=encode,
+                encode=encode and key is None,
                 strict=strict,
             )
+            # A compaction turn: the chat reply is a summary, sent back as one item (and the
+            # upstream is surely chat, so there is nothing to look at).
+            self._look = key is None
+            self.translator = chat if key is None else CompactionStream(chat, key, encode)
         else:
             self.translator = ResponsesToChatStream(
                 tool_names=tool_names,

@@ -702,7 +702,8 @@ class ChatToResponsesStream:
 
     def _text_item(self, item: _TextItem, status: str) -> Any:
         """The whole message or reasoning item, from its parts (each part's pieces)."""
-        parts = [self._empty_part(kind, "".join(pieces)) for kind, pieces in item.parts]
+        texts = [(kind, "".join(pieces)) for kind, pieces in item.parts]
+        parts = [self._empty_part(kind, text) for kind, text in texts]
         if item.kind == "message":
             return Message.model_construct(
                 type="message", id=item.item_id, role="assistant", status=status, content=parts
@@ -716,7 +717,7 @@ class ChatToResponsesStream:
         if field is not None and status == "completed":
             # The backend needs this text back on the next turn: carried in the field Codex
             # sends back whole (see _reasoning_envelope).
-            fields["encrypted_content"] = seal("".join("".join(p) for _, p in item.parts), field)
+            fields["encrypted_content"] = seal("".join(text for _, text in texts), field)
         if status != "completed":
             fields["status"] = status
         return ReasoningItem.model_construct(**fields)

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import json
 from typing import Any
 
@@ -54,6 +52,9 @@ def compaction_key(key: object) -> bytes:
 
 
 def _mac(key: bytes, body: str) -> str:
+    import hashlib  # loaded here: it costs milliseconds, and few gateways seal
+    import hmac
+
     return hmac.new(key, body.encode("ascii"), hashlib.sha256).hexdigest()
 
 
@@ -74,6 +75,8 @@ def open_summary(value: object, key: bytes, path: str) -> str:
             path=path,
         )
     body, _, mac = value[len(COMPACTION_PREFIX) :].rpartition(".")
+    import hmac
+
     if not hmac.compare_digest(mac, _mac(key, body)):
         raise CompactionError(
             f"{path}: the compaction's seal does not match this gateway's key (edited, or "

@@ -193,11 +193,12 @@ class TypeTagged:
     ) -> None:
         self.key = key
         self.infer = infer
-        self._known: frozenset[str] = frozenset()
+        self._choice: dict[str, str] = {}
         self._tag_of: dict[type[Any], str] = {}
 
     def _discriminate(self, value: Any) -> str:
-        if isinstance(value, Mapping):
+        # Called once per item of every list it types: dicts take the short way.
+        if type(value) is dict or isinstance(value, Mapping):
             tag = value.get(self.key)
             if tag is None and self.infer is not None:
                 tag = self.infer(value)
@@ -207,13 +208,13 @@ class TypeTagged:
                 return self._tag_of.get(type(value), UNKNOWN_TAG)
         # Tags carry an "@" so error paths can tell them from field names; a tag that is not
         # a string (an object, a list) is an unknown one, for the fallback to refuse or keep.
-        return f"@{tag}" if type(tag) is str and tag in self._known else UNKNOWN_TAG
+        return self._choice.get(tag, UNKNOWN_TAG) if type(tag) is str else UNKNOWN_TAG
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
         tags, fallback = union_members(source, self.key)
-        self._known = frozenset(tags)
+        self._choice = {tag: f"@{tag}" for tag in tags}
         for tag, model in tags.items():
             self._tag_of.setdefault(model, f"@{tag}")
         schemas: dict[type[WireModel], CoreSchema] = {}

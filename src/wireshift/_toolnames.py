@@ -9,7 +9,6 @@ gateway can keep it between the request and its response.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
@@ -153,6 +152,8 @@ def _chat_name(origin: ToolOrigin, taken: Mapping[str, ToolOrigin]) -> str:
     key = f"{origin.tool_type}:{origin.namespace}:{origin.name}"
     for salt in range(1000):
         # surrogatepass: a name may hold a lone surrogate from the wire, and still needs a digest
+        import hashlib  # loaded here: only names too long for a backend need it
+
         digest = hashlib.sha256(f"{key}#{salt}".encode("utf-8", "surrogatepass")).hexdigest()[:8]
         candidate = f"{name[: CHAT_NAME_MAX - 9]}_{digest}"
         if candidate not in taken:

@@ -16,7 +16,6 @@ import math
 import re
 import time
 from collections.abc import Mapping
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 __all__ = [
@@ -264,6 +263,8 @@ def retry_after_from_headers(
             return max(float(after), 0.0)
         except ValueError:
             try:
+                from email.utils import parsedate_to_datetime  # rare: a date, not seconds
+
                 moment = parsedate_to_datetime(after).timestamp()
             except (TypeError, ValueError, IndexError, OverflowError):
                 moment = None

@@ -16,7 +16,6 @@ over with the earlier items its ``previous_response_id`` stands for.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -102,6 +101,8 @@ class ResponsesWebSocketSession:
     ) -> list[CreateResponse | str]:
         """``generate: false``: nothing to run; the input is kept as a turn of its own, for
         the next frame to continue from."""
+        import secrets  # loaded here: it brings hmac and random, which a request needs not
+
         response_id = f"resp_{secrets.token_hex(16)}"
         self.turns.put(StoredResponse(response_id, tuple(items), (), previous))
         response = {"id": response_id, "object": "response", "status": "completed", "output": []}

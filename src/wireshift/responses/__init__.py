@@ -1,18 +1,18 @@
 """Responses API (`/v1/responses`) wire models."""
 
-from . import _content, _events, _items, _request, _response, _tools
+from typing import TYPE_CHECKING
+
+from .._lazy_parts import later
+from . import _content, _items, _request, _tools
 from ._content import *  # noqa: F403
-from ._events import *  # noqa: F403
 from ._items import *  # noqa: F403
 from ._request import *  # noqa: F403
-from ._response import *  # noqa: F403
 from ._tools import *  # noqa: F403
 
-__all__ = [
-    *_content.__all__,
-    *_events.__all__,
-    *_items.__all__,
-    *_request.__all__,
-    *_response.__all__,
-    *_tools.__all__,
-]
+if TYPE_CHECKING:
+    from ._events import *  # noqa: F403
+    from ._response import *  # noqa: F403
+
+_EAGER = [*_content.__all__, *_items.__all__, *_request.__all__, *_tools.__all__]
+# The response object and the stream events load on first use: a request needs neither.
+__getattr__ = later(__name__, globals(), {"._response": None, "._events": None})

@@ -1,23 +1,35 @@
 """Translation between the Responses API and Chat Completions: requests (with each backend's
 normalization rules), non-streaming response bodies, and streams."""
 
-from .._errors import MissingContextError, TranslationError
-from . import _api, _response_body, _result, _stream_api
-from ._api import *  # noqa: F403
-from ._response_body import *  # noqa: F403
-from ._result import *  # noqa: F403
-from ._stream_api import *  # noqa: F403
-from ._stream_to_chat import ResponsesToChatStream
-from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "ChatToResponsesStream",
-    "MissingContextError",
-    "TranslationError",
-    "ReasoningStyle",
-    "ResponsesToChatStream",
-    *_api.__all__,
-    *_response_body.__all__,
-    *_result.__all__,
-    *_stream_api.__all__,
-]
+from .._errors import (
+    MissingContextError as MissingContextError,
+    TranslationError as TranslationError,
+)
+from .._lazy_parts import later
+from . import _api, _result
+from ._api import *  # noqa: F403
+from ._result import *  # noqa: F403
+
+if TYPE_CHECKING:
+    from ._response_body import *  # noqa: F403
+    from ._stream_api import *  # noqa: F403
+    from ._stream_to_chat import ResponsesToChatStream as ResponsesToChatStream
+    from ._stream_to_responses import (
+        ChatToResponsesStream as ChatToResponsesStream,
+        ReasoningStyle as ReasoningStyle,
+    )
+
+_EAGER = ["MissingContextError", "TranslationError", *_api.__all__, *_result.__all__]
+# Bodies and streams load on first use: translating a request needs neither.
+__getattr__ = later(
+    __name__,
+    globals(),
+    {
+        "._response_body": None,
+        "._stream_api": None,
+        "._stream_to_chat": ("ResponsesToChatStream",),
+        "._stream_to_responses": ("ChatToResponsesStream", "ReasoningStyle"),
+    },
+)

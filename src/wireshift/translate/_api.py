@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -21,14 +22,15 @@ from .._model import JSONInput, WireModel
 from .._profiles import Profile, get_profile
 from .._store import PendingResponse, ResponseStore, stored_history
 from .._toolnames import ToolNameMap
-from ..chat._request import ChatCompletionRequest
 from ..responses._items import Item, Message, parse_item
 from ..responses._request import ConversationReference, ResponsesRequest
 from ._context import Recorder
 from ._normalize import normalize_chat, normalize_responses
 from ._request_to_chat import Segment, responses_to_chat
-from ._request_to_responses import chat_to_responses
 from ._result import TranslatedRequest
+
+if TYPE_CHECKING:
+    pass
 
 __all__ = ["ItemResolver", "normalize_request", "translate_request"]
 
@@ -50,7 +52,10 @@ def _load(
     """The body's format, its validated model, and its JSON data when already at hand."""
     if isinstance(body, ResponsesRequest):
         return "responses", body, None
-    if isinstance(body, ChatCompletionRequest):
+    chat_models = sys.modules.get("wireshift.chat._request")
+    if chat_models is not None and isinstance(body, chat_models.ChatCompletionRequest):
+        # Loaded only once a chat request is met (a Responses -> chat gateway never pays
+        # for its models): a body of that class means the module is in already.
         return "chat", body, None
     data: Any
     if isinstance(body, (bytes, bytearray, str)):
@@ -74,6 +79,8 @@ def _load(
     if not isinstance(body, (bytes, bytearray, str)):
         check_depth(data, what="request body", max_depth=max_depth)
     if isinstance(data, dict) and "messages" in data:
+        from ..chat._request import ChatCompletionRequest
+
         return "chat", ChatCompletionRequest.parse(data), data
     if isinstance(data, dict) and isinstance(data.get("tools"), list):
         data = _responses_tools(data, rec)
@@ -408,6 +415,9 @@ def translate_request(
         )
         out = normalize_chat(out, chosen, rec)
     else:
+        from ..chat._request import ChatCompletionRequest
+        from ._request_to_responses import chat_to_responses
+
         assert isinstance(parsed, ChatCompletionRequest)
         out = chat_to_responses(parsed, rec, tool_names)
         out = normalize_responses(out, chosen, rec, names)

@@ -13,7 +13,6 @@ from .._errors import quoted
 from .._profiles import Profile
 from .._reasoning_envelope import is_envelope, open_envelope
 from .._toolnames import ToolNameMap
-from ..toolseq import repair_tool_sequence
 from ._content import PART_JOINER, chat_text
 from ._context import Recorder
 from ._fieldmaps import CHAT_GATES
@@ -470,6 +469,9 @@ def normalize_chat(data: dict[str, Any], profile: Profile, rec: Recorder) -> dic
     if isinstance(messages, list):
         messages = _ChatMessages(profile, rec).run(messages)
         if profile.strict_tool_sequences and not _plainly_strict(messages, profile):
+            # Loaded here: most histories are already in order (_plainly_strict).
+            from ..toolseq import repair_tool_sequence
+
             repaired = repair_tool_sequence(messages, profile=profile)
             rec.extend([fix.to_note("messages") for fix in repaired.fixes])
             messages = repaired.history

@@ -13,10 +13,12 @@ from .._notes import Note
 from .._profiles import Profile
 from .._store import PendingResponse
 from .._toolnames import ToolNameMap
-from ..chat._completion import ChatCompletion
-from ..chat._request import ChatCompletionRequest
 from ..responses._request import ResponsesRequest
-from ..responses._response import Response
+
+if TYPE_CHECKING:  # annotations only: a request translation loads neither
+    from ..chat._completion import ChatCompletion
+    from ..chat._request import ChatCompletionRequest
+    from ..responses._response import Response
 
 __all__ = ["TranslatedChatCompletion", "TranslatedRequest", "TranslatedResponse"]
 
@@ -48,6 +50,8 @@ class TranslatedRequest:
         """The body as a wireshift model (built on first use: gateways that only forward
         ``body`` never pay for it)."""
         if self.format == "chat":
+            from ..chat._request import ChatCompletionRequest
+
             return ChatCompletionRequest.parse(self.data)
         return ResponsesRequest.parse(self.data)
 

@@ -1,0 +1,73 @@
+"""The model packages load their heavy modules on first use: translating a Responses request
+must not define the stream-event, response or chat-request models (the cold start of a fresh
+worker depends on it), and every name stays reachable as before."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURE = Path(__file__).parent / "data" / "fixtures" / "codex-0.169-request-1.json"
+
+NOT_FOR_A_REQUEST = (
+    "wireshift.responses._events",
+    "wireshift.responses._response",
+    "wireshift.chat._completion",
+    "wireshift.chat._request",
+    "wireshift.translate._stream_api",
+    "wireshift.translate._response_body",
+    "wireshift.accumulate",
+    "wireshift.toolseq",
+)
+
+
+def test_translating_a_responses_request_loads_no_stream_or_response_models() -> None:
+    code = (
+        "import json, sys, wireshift; "
+        f"raw = json.loads(open({str(FIXTURE)!r}).read())['body']; "
+        "wireshift.translate_request(json.dumps(raw), to='chat', profile='vllm'); "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('wireshift'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(done.stdout))
+    assert "wireshift.translate._request_to_chat" in loaded  # it did translate
+    assert loaded.isdisjoint(NOT_FOR_A_REQUEST), sorted(loaded & set(NOT_FOR_A_REQUEST))
+
+
+def test_lazy_names_resolve_and_star_import_gives_every_part() -> None:
+    code = (
+        "import json\n"
+        "from wireshift.responses import *\n"
+        "from wireshift.chat import *\n"
+        "from wireshift.translate import *\n"
+        "import wireshift.responses as r, wireshift.chat as c, wireshift.translate as t\n"
+        "print(json.dumps([ResponseCompletedEvent.__name__, Response.__name__,"
+        " ChatCompletionChunk.__name__, ChatCompletionRequest.__name__,"
+        " translate_stream.__name__, t.ReasoningStyle is not None,"
+        " 'ResponseCompletedEvent' in r.__all__, 'ChatCompletion' in c.__all__,"
+        " 'translate_response' in t.__all__, 'TranslationError' in t.__all__]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == [
+        "ResponseCompletedEvent",
+        "Response",
+        "ChatCompletionChunk",
+        "ChatCompletionRequest",
+        "translate_stream",
+        True,
+        True,
+        True,
+        True,
+        True,
+    ]
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    import wireshift.responses
+
+    with pytest.raises(AttributeError, match="NoSuchModel"):
+        wireshift.responses.NoSuchModel  # noqa: B018

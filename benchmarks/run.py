@@ -1,7 +1,7 @@
 """Run every benchmark and print one table (``nox -s bench``; see benchmarks/README.md).
 
 Options: ``--repeats N`` (samples per contender, the median is kept; default 7) and
-``--only accumulate,translate,parse`` to run some groups.
+``--only accumulate,translate,parse,gateway`` to run some groups.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ except ImportError:  # a checkout run without installing: use its src/ (and in s
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [_SRC, os.environ.get("PYTHONPATH")]))
 
 import accumulate_cost
+import gateway_cost
 import parse_cost
 import translate_cost
 from common import Section, machine, render
@@ -29,6 +30,7 @@ GROUPS: dict[str, Callable[[int], list[Section]]] = {
     "accumulate": accumulate_cost.sections,
     "translate": translate_cost.sections,
     "parse": parse_cost.sections,
+    "gateway": gateway_cost.sections,
 }
 
 

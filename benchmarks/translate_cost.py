@@ -26,11 +26,11 @@ from common import (
     split_sse,
     versus,
 )
-from venvs import peer_python
+from venvs import LITELLM_REQUIREMENT, peer_python
 
 __all__ = ["LITELLM", "sections"]
 
-LITELLM = "litellm==1.106.2"
+LITELLM = LITELLM_REQUIREMENT
 """Pinned: it pins an older openai than ours, hence its own venv."""
 LITELLM_ROW = f"LiteLLM {LITELLM.split('==')[1]} transform"
 PEER_SCRIPT = Path(__file__).resolve().parent / "peers" / "litellm_request.py"

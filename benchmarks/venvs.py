@@ -14,10 +14,13 @@ from pathlib import Path
 
 from common import Unavailable
 
-__all__ = ["VENVS", "peer_python"]
+__all__ = ["LITELLM_REQUIREMENT", "VENVS", "peer_python"]
 
 VENVS = Path(__file__).resolve().parent / ".venvs"
 INSTALL_TIMEOUT = 900
+LITELLM_REQUIREMENT = "litellm[proxy]==1.106.2"
+"""One LiteLLM venv for its transform (translate group) and its proxy server (gateway
+group): the ``proxy`` extra brings the server's own dependencies."""
 
 
 def _python_in(venv: Path) -> Path:

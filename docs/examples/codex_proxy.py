@@ -32,6 +32,7 @@ backend writes, sealed with the key; without it, a compaction request is refused
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -144,6 +145,10 @@ def create_app(
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await receive()  # lifespan.startup
+            # What exists now (modules, model classes) lives as long as the process: frozen,
+            # the collector's full passes skip it instead of walking it while every stream
+            # waits (tens of milliseconds on a loaded gateway; benchmarks/README.md).
+            gc.freeze()
             await send({"type": "lifespan.startup.complete"})
             await receive()  # lifespan.shutdown
             await client.aclose()

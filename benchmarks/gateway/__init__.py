@@ -1,0 +1,1 @@
+"""The gateway benchmark's processes and load generator (see gateway_cost.py)."""

@@ -1,0 +1,33 @@
+"""The gateway benchmark cannot rot: one short turn through each of its contenders (the
+pass-through, the docs' two wireshift recipes, LiteLLM's proxy server), each a real server
+process on 127.0.0.1, with what reaches the client checked against what the scripted
+upstream sent. No timing: benchmarks/gateway_cost.py measures, this only runs it."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _gateway_cost() -> Any:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        return importlib.import_module("gateway_cost")
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+
+def test_every_contender_streams_the_upstreams_turn_intact() -> None:
+    results = _gateway_cost().smoke()
+    expected = {
+        f"{who}, {upstream} upstream"
+        for who in ("pass-through", "wireshift", "LiteLLM 1.106.2")
+        for upstream in ("chat", "responses")
+    }
+    assert set(results) == expected
+    wrong = {who: why for who, why in results.items() if why is not None}
+    assert not wrong

@@ -251,16 +251,29 @@ def _scale(repeats: int) -> Section:
     floor_events(large)
     floor_peak = tracemalloc.get_traced_memory()[1] - baseline
     tracemalloc.stop()
+    largest = max(len(chunk) for chunk in large)
     rows.append(Row("accumulated output (final Response as JSON)", output, unit="bytes"))
+    rows.append(Row("largest single event (response.completed)", largest, unit="bytes"))
     rows.append(
         Row(
             "peak memory above baseline (tracemalloc)",
             peak,
             "accumulated output",
             peak / output,
-            "<= 1.5x",
-            peak / output <= 1.5,
             unit="bytes",
+        )
+    )
+    rows.append(
+        Row(
+            "peak less the output",
+            peak - output,
+            "largest event",
+            (peak - output) / largest,
+            "<= 1.5x",
+            (peak - output) / largest <= 1.5,
+            unit="bytes",
+            note="the target: at most the output plus 1.5x the largest single event; "
+            "benchmarks/README.md says which part of the peak is irreducible",
         )
     )
     rows.append(

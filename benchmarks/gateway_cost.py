@@ -324,11 +324,12 @@ ONCE_NOTE = (
     f"sampled once: a turn takes it over {SLOW_TURN:.0f} s; the ratio is to the pass-through's "
     "sample of the same round"
 )
-_STARTED = time.monotonic()
+_STARTED = [time.monotonic()]
 
 
 def _progress(done: str) -> None:
-    print(f"(gateway: {done} done at {time.monotonic() - _STARTED:.0f} s)", file=sys.stderr)
+    spent = time.monotonic() - _STARTED[0]
+    print(f"(gateway: {done} done at {spent:.0f} s)", file=sys.stderr)
 
 
 def _median_ratio(mine: list[float], theirs: list[float]) -> float:
@@ -484,6 +485,7 @@ def sections(repeats: int) -> list[Section]:
     """The gateway group's sections (``--only gateway``)."""
     if sys.platform != "linux":
         return [Section("gateway", [Row("gateway group", note="not measured: needs Linux /proc")])]
+    _STARTED[0] = time.monotonic()
     with Fleet(DEADLINE) as fleet:
         upstream, directions = _start(fleet)
         turns = _Turns(upstream)

@@ -120,8 +120,8 @@ def _request_sections(repeats: int) -> list[Section]:
                 results,
                 "wireshift",
                 "floor",
-                limit=2.0,
-                target="<= 2x",
+                limit=1.2,
+                target="<= 1.2x",
             ),
         ]
         if isinstance(litellm, str):

@@ -69,13 +69,19 @@ def load_json(
     """``data`` parsed as JSON, or a :class:`~wireshift.InvalidJSONError` /
     :class:`~wireshift.NestingTooDeepError` naming ``what`` it was."""
     try:
-        value = json.loads(data)
-    except RecursionError:
-        raise _deep(what, max_depth) from None
-    except ValueError as exc:  # JSONDecodeError, or UnicodeDecodeError for bytes
-        raise InvalidJSONError(
-            f"{what} is not JSON: {excerpt(str(exc), 120)}", model=what
-        ) from None
+        # pydantic-core's parser is two to three times faster on request bodies. What it
+        # refuses (a lone surrogate, a byte-order mark, nesting past 200, any error) goes
+        # to json, which reads it as before or says what is wrong in its own words.
+        value = pydantic_core.from_json(data)
+    except (ValueError, TypeError):  # TypeError: a str holding a lone surrogate
+        try:
+            value = json.loads(data)
+        except RecursionError:
+            raise _deep(what, max_depth) from None
+        except ValueError as exc:  # JSONDecodeError, or UnicodeDecodeError for bytes
+            raise InvalidJSONError(
+                f"{what} is not JSON: {excerpt(str(exc), 120)}", model=what
+            ) from None
     check_depth(value, data, what=what, max_depth=max_depth)
     return value
 

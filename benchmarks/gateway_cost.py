@@ -34,13 +34,13 @@ EXAMPLES = ROOT / "docs" / "examples"
 GATEWAY = Path(__file__).resolve().parent / "gateway"
 CONCURRENCY = (1, 16, 64)
 DEADLINE = 900.0
+"""Seconds after which every process of the run exits, finished or not."""
 SPREAD = 1.0
 """Seconds over which the streams of a concurrent run start."""
 JUDGED = 64
 """The concurrency the delay target is set at: sampled ``--repeats`` times, the others once."""
 SLOW_TURN = 10.0
 """Seconds: a contender whose long turn takes longer is sampled once (LiteLLM's take 15-20 s)."""
-"""Seconds after which every process of the run exits, finished or not."""
 LITELLM_VERSION = LITELLM_REQUIREMENT.split("==")[1]
 LITELLM_CONFIG = """\
 model_list:
@@ -78,8 +78,9 @@ class Direction:
     unavailable: dict[str, str] = field(default_factory=dict)
 
 
-def _marked(text: str) -> Callable[[str, int], str]:
-    return lambda kind, turn: f"{text} (bench turn {turn} {kind})"
+def _marker(kind: str, turn: int) -> str:
+    """The user's words, with what tells the upstream which turn to stream."""
+    return f"Run the tests. (bench turn {turn} {kind})"
 
 
 def _responses_body(model: str) -> Callable[[str, int], bytes]:
@@ -87,9 +88,8 @@ def _responses_body(model: str) -> Callable[[str, int], bytes]:
     base = workloads.codex_request()
 
     def body(kind: str, turn: int) -> bytes:
-        marker = _marked("Run the tests.")(kind, turn)
-        message = {"type": "message", "role": "user"}
-        message["content"] = [{"type": "input_text", "text": marker}]  # type: ignore[assignment]
+        text = {"type": "input_text", "text": _marker(kind, turn)}
+        message = {"type": "message", "role": "user", "content": [text]}
         return json.dumps({**base, "model": model, "input": [*base["input"], message]}).encode()
 
     return body
@@ -99,7 +99,7 @@ def _chat_body(model: str) -> Callable[[str, int], bytes]:
     base = workloads.chat_request()
 
     def body(kind: str, turn: int) -> bytes:
-        message = {"role": "user", "content": _marked("Run the tests.")(kind, turn)}
+        message = {"role": "user", "content": _marker(kind, turn)}
         messages = [*base["messages"], message]
         return json.dumps({**base, "model": model, "stream": True, "messages": messages}).encode()
 
@@ -111,11 +111,7 @@ def _translated(body: Callable[[str, int], bytes], to: str, profile: str) -> Cal
     import wireshift
 
     return lambda kind, turn: (
-        wireshift.translate_request(
-            body(kind, turn),
-            to=to,
-            profile=profile,  # type: ignore[arg-type]
-        ).body
+        wireshift.translate_request(body(kind, turn), to=to, profile=profile).body
     )
 
 
@@ -134,6 +130,12 @@ def _litellm_ready(port: int) -> bool:
 
 def _start(fleet: Fleet) -> tuple[int, list[Direction]]:
     """The upstream and every contender, ready; the directions they serve."""
+    # LiteLLM's venv first: making it takes minutes, longer than a short run's deadline.
+    litellm_python: Path | Unavailable
+    try:
+        litellm_python = peer_python("litellm", [LITELLM_REQUIREMENT])
+    except Unavailable as why:
+        litellm_python = why
     upstream = fleet.upstream()
     base = f"http://127.0.0.1:{upstream}/v1"
     python = sys.executable
@@ -169,11 +171,9 @@ def _start(fleet: Fleet) -> tuple[int, list[Direction]]:
         Contender("wireshift", *_port_pid(chat), "/v1/chat/completions", chat_body, "chat"),
     ]
     # LiteLLM takes seconds to import: it starts first and is waited for last.
-    litellm: tuple[int, Any] | Unavailable
-    try:
-        litellm = _start_litellm(fleet, base)
-    except Unavailable as why:
-        litellm = why
+    litellm: tuple[int, Any] | Unavailable = litellm_python
+    if not isinstance(litellm_python, Unavailable):
+        litellm = _start_litellm(fleet, litellm_python, base)
     fleet.wait_ready([passthrough, codex, chat], 60)
     if not isinstance(litellm, Unavailable):
         try:
@@ -200,9 +200,8 @@ def _start(fleet: Fleet) -> tuple[int, list[Direction]]:
     return upstream, [to_chat, to_responses]
 
 
-def _start_litellm(fleet: Fleet, base: str) -> tuple[int, Any]:
-    """LiteLLM's proxy server from its venv (made on first use), serving both models."""
-    python = peer_python("litellm", [LITELLM_REQUIREMENT])
+def _start_litellm(fleet: Fleet, python: Path, base: str) -> tuple[int, Any]:
+    """LiteLLM's proxy server from its venv, serving both models."""
     config = fleet.scratch / "litellm.yaml"
     config.write_text(LITELLM_CONFIG.format(base=base))
     env = {

@@ -90,36 +90,37 @@ def check_depth(
     value: Any, text: str | bytes | bytearray | None = None, *, what: str, max_depth: int
 ) -> None:
     """Raise :class:`~wireshift.NestingTooDeepError` when ``value`` nests deeper than
-    ``max_depth``. ``text``, the JSON it came from, makes the common case free: a document
-    with fewer brackets than the limit cannot be that deep."""
-    if text is not None:
-        brackets = (b"{", b"[") if isinstance(text, (bytes, bytearray)) else ("{", "[")
-        if text.count(brackets[0]) + text.count(brackets[1]) <= max_depth:  # type: ignore[arg-type]
-            return
+    ``max_depth``. ``text``, the JSON it came from, makes short documents free: one shorter
+    than ``max_depth + 1`` pairs of brackets cannot be that deep."""
+    # Counting the brackets of a long document costs about what walking it does (measured),
+    # so only the length decides whether to walk.
+    if text is not None and len(text) < 2 * (max_depth + 1):
+        return
     if too_deep(value, max_depth):
         raise _deep(what, max_depth)
 
 
 def too_deep(value: Any, max_depth: int) -> bool:
     """Whether ``value`` holds objects or arrays nested more than ``max_depth`` levels."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        node, depth = pop()
-        kind = type(node)
-        if kind is dict:
-            children: Any = node.values()
-        elif kind is list or kind is tuple:
-            children = node
-        else:
-            continue
+    # Level by level: each pass keeps only the containers of the next level.
+    level = [value] if type(value) in _CONTAINERS else []
+    depth = 0
+    while level:
+        depth += 1
         if depth > max_depth:
             return True
-        for child in children:
-            kind = type(child)
-            if kind is dict or kind is list or kind is tuple:
-                push((child, depth + 1))
+        below: list[Any] = []
+        keep = below.append
+        for node in level:
+            for child in node.values() if type(node) is dict else node:
+                kind = type(child)
+                if kind is dict or kind is list or kind is tuple:
+                    keep(child)
+        level = below
     return False
+
+
+_CONTAINERS = (dict, list, tuple)
 
 
 def _deep(what: str, max_depth: int) -> NestingTooDeepError:

@@ -24,7 +24,7 @@ import workloads
 from common import Row, Section, Unavailable
 from gateway.fleet import Fleet, cpu_seconds
 from gateway.load import API_KEY, Content, Turn, run_turn, stream_content
-from gateway.upstream import GAPS, SIZES, streams
+from gateway.upstream import GAPS, PATHS, SIZES, streams
 from venvs import LITELLM_REQUIREMENT, peer_python
 
 __all__ = ["Contender", "Direction", "sections", "smoke"]
@@ -57,15 +57,26 @@ bridge (``hosted_vllm`` would forward it to the upstream's own ``/v1/responses``
 
 @dataclass
 class Contender:
-    """One server of a direction: where to send what, and what comes back."""
+    """One server of a direction: what the client sends it, in which format."""
 
     name: str
-    port: int
-    pid: int
-    path: str
-    body: Callable[[str, int], bytes]
+    server: tuple[int, Any]
+    """Its port and process."""
     wire: str
-    """The format the client gets back."""
+    """The format the client speaks to it, and gets back."""
+    body: Callable[[str, int], bytes]
+
+    @property
+    def port(self) -> int:
+        return int(self.server[0])
+
+    @property
+    def pid(self) -> int:
+        return int(self.server[1].pid)
+
+    @property
+    def path(self) -> str:
+        return PATHS[self.wire]
 
 
 @dataclass
@@ -151,24 +162,17 @@ def _start(fleet: Fleet) -> tuple[int, list[Direction]]:
     )
     codex_body, chat_body = _responses_body("bench"), _chat_body("bench")
     to_chat.contenders += [
-        Contender(
-            "pass-through",
-            *_port_pid(passthrough),
-            "/v1/chat/completions",
-            _translated(codex_body, "chat", "vllm"),
-            "chat",
-        ),
-        Contender("wireshift", *_port_pid(codex), "/v1/responses", codex_body, "responses"),
+        Contender("pass-through", passthrough, "chat", _translated(codex_body, "chat", "vllm")),
+        Contender("wireshift", codex, "responses", codex_body),
     ]
     to_responses.contenders += [
         Contender(
             "pass-through",
-            *_port_pid(passthrough),
-            "/v1/responses",
-            _translated(chat_body, "responses", "chatgpt-codex"),
+            passthrough,
             "responses",
+            _translated(chat_body, "responses", "chatgpt-codex"),
         ),
-        Contender("wireshift", *_port_pid(chat), "/v1/chat/completions", chat_body, "chat"),
+        Contender("wireshift", chat, "chat", chat_body),
     ]
     # LiteLLM takes seconds to import: it starts first and is waited for last.
     litellm: tuple[int, Any] | Unavailable = litellm_python
@@ -185,17 +189,9 @@ def _start(fleet: Fleet) -> tuple[int, list[Direction]]:
         for direction in (to_chat, to_responses):
             direction.unavailable[name] = str(litellm)
     else:
-        to_chat.contenders.append(
-            Contender(name, *_port_pid(litellm), "/v1/responses", codex_body, "responses")
-        )
+        to_chat.contenders.append(Contender(name, litellm, "responses", codex_body))
         to_responses.contenders.append(
-            Contender(
-                name,
-                *_port_pid(litellm),
-                "/v1/chat/completions",
-                _chat_body("bench-responses"),
-                "chat",
-            )
+            Contender(name, litellm, "chat", _chat_body("bench-responses"))
         )
     return upstream, [to_chat, to_responses]
 
@@ -214,10 +210,6 @@ def _start_litellm(fleet: Fleet, python: Path, base: str) -> tuple[int, Any]:
     return fleet.server(python, "litellm.proxy.proxy_server:app", ".", env)
 
 
-def _port_pid(server: tuple[int, Any]) -> tuple[int, int]:
-    return server[0], server[1].pid
-
-
 class _Turns:
     """Turn ids, unique in the run, and the upstream's expected content per stream."""
 
@@ -225,20 +217,12 @@ class _Turns:
         self.upstream = upstream
         self.next = 0
         self.events = streams()
+        # Read once with each event's index for its arrival time: the text arrivals are then
+        # the index of each event that carries text, and the text so far.
         self.expected = {
-            key: stream_content([(0.0, event) for event in events], key[0])
+            key: stream_content([(float(n), event) for n, event in enumerate(events)], key[0])
             for key, events in self.events.items()
         }
-        # For each stream, the index of each event that carries text, and the text so far.
-        self.text_marks: dict[tuple[str, str], list[tuple[int, int]]] = {}
-        for key, events in self.events.items():
-            marks, length = [], 0
-            for index, event in enumerate(events):
-                piece = stream_content([(0.0, event)], key[0]).text
-                if piece:
-                    length += len(piece)
-                    marks.append((index, length))
-            self.text_marks[key] = marks
 
     def new(self) -> int:
         self.next += 1
@@ -281,10 +265,10 @@ class _Turns:
         out = []
         arrivals = seen.text_arrivals
         j = 0
-        for index, upto in self.text_marks[upstream_wire, kind]:
+        for index, upto in self.expected[upstream_wire, kind].text_arrivals:
             while arrivals[j][1] < upto:
                 j += 1
-            out.append(arrivals[j][0] - written[index])
+            out.append(arrivals[j][0] - written[int(index)])
         return out
 
 

@@ -22,10 +22,11 @@ def _gateway_cost() -> Any:
 
 
 def test_every_contender_streams_the_upstreams_turn_intact() -> None:
-    results = _gateway_cost().smoke()
+    gateway_cost = _gateway_cost()
+    results = gateway_cost.smoke()
     expected = {
         f"{who}, {upstream} upstream"
-        for who in ("pass-through", "wireshift", "LiteLLM 1.106.2")
+        for who in ("pass-through", "wireshift", f"LiteLLM {gateway_cost.LITELLM_VERSION}")
         for upstream in ("chat", "responses")
     }
     assert set(results) == expected

@@ -27,6 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import workloads
 
 TURN = re.compile(rb"bench turn (\d+) (long|short)")
+PATHS = {"chat": "/v1/chat/completions", "responses": "/v1/responses"}
+"""Where each wire format is served, here and by every contender."""
+WIRES = {path: wire for wire, path in PATHS.items()}
 SIZES = {"long": (20_000, 200), "short": (180, 20)}
 """Text and argument deltas of each kind of turn."""
 GAPS = {"long": 0.0001, "short": 0.02}
@@ -86,7 +89,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("content-length") or 0))
-        wire = {"/v1/chat/completions": "chat", "/v1/responses": "responses"}.get(self.path)
+        wire = WIRES.get(self.path)
         turn = TURN.search(body)
         if wire is None or turn is None:
             self._reply(404, b'{"error": {"message": "not a benchmark turn"}}')

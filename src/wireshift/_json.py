@@ -100,6 +100,9 @@ def check_depth(
         raise _deep(what, max_depth)
 
 
+_CONTAINERS = (dict, list, tuple)
+
+
 def too_deep(value: Any, max_depth: int) -> bool:
     """Whether ``value`` holds objects or arrays nested more than ``max_depth`` levels."""
     # Level by level: each pass keeps only the containers of the next level.
@@ -118,9 +121,6 @@ def too_deep(value: Any, max_depth: int) -> bool:
                     keep(child)
         level = below
     return False
-
-
-_CONTAINERS = (dict, list, tuple)
 
 
 def _deep(what: str, max_depth: int) -> NestingTooDeepError:

@@ -216,7 +216,7 @@ class TypeTagged:
         tags, fallback = union_members(source, self.key)
         self._choice = {tag: f"@{tag}" for tag in tags}
         for tag, model in tags.items():
-            self._tag_of.setdefault(model, f"@{tag}")
+            self._tag_of.setdefault(model, self._choice[tag])
         schemas: dict[type[WireModel], CoreSchema] = {}
         for model in (*tags.values(), fallback):
             if model not in schemas:

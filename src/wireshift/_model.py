@@ -223,7 +223,22 @@ class TypeTagged:
                 schemas[model] = handler.generate_schema(model)
         choices: dict[str, CoreSchema] = {f"@{tag}": schemas[m] for tag, m in tags.items()}
         choices[UNKNOWN_TAG] = schemas[fallback]
-        return core_schema.tagged_union_schema(choices, discriminator=self._discriminate)
+        return core_schema.tagged_union_schema(choices, discriminator=self._for_dicts())
+
+    def _for_dicts(self) -> Callable[[Any], str]:
+        """:meth:`_discriminate` with a short way for plain dicts (what parsed JSON holds),
+        reading nothing from ``self``: histories call it for every item and content part."""
+        key, infer, choice, slow = self.key, self.infer, self._choice, self._discriminate
+
+        def discriminate(value: Any) -> str:
+            if type(value) is not dict:
+                return slow(value)
+            tag = value.get(key)
+            if tag is None and infer is not None:
+                tag = infer(value)
+            return choice.get(tag, UNKNOWN_TAG) if type(tag) is str else UNKNOWN_TAG
+
+        return discriminate
 
 
 JSONKind = Literal["str", "list", "dict"]

@@ -43,24 +43,32 @@ class ToolNameMap:
 
     def __init__(self) -> None:
         self._by_chat: dict[str, ToolOrigin] = {}
-        self._by_origin: dict[ToolOrigin, str] = {}
+        # Keyed by the origin's fields: a tuple hashes in C, a dataclass in Python.
+        self._by_key: dict[tuple[str, str, str | None], str] = {}
         self._aliases: dict[str, ToolOrigin] | None = None
 
     def add(self, origin: ToolOrigin) -> str:
         """Register ``origin`` and return its chat name (the same name on a second call)."""
-        known = self._by_origin.get(origin)
-        if known is not None:
-            return known
+        known = self._by_key.get((origin.name, origin.tool_type, origin.namespace))
+        return known if known is not None else self._new(origin)
+
+    def add_tool(self, name: str, tool_type: str = "function", namespace: str | None = None) -> str:
+        """:meth:`add` of ``ToolOrigin(name, tool_type, namespace)``, which is built only
+        for a tool not registered yet."""
+        known = self._by_key.get((name, tool_type, namespace))
+        return known if known is not None else self._new(ToolOrigin(name, tool_type, namespace))
+
+    def _new(self, origin: ToolOrigin) -> str:
         name = _chat_name(origin, self._by_chat)
         self._by_chat[name] = origin
-        self._by_origin[origin] = name
+        self._by_key[(origin.name, origin.tool_type, origin.namespace)] = name
         self._aliases = None
         return name
 
     def chat_name(self, name: str, namespace: str | None = None) -> str:
         """The chat name of a registered tool, else ``name`` as it is."""
-        for origin, chat in self._by_origin.items():
-            if origin.name == name and origin.namespace == namespace:
+        for (known, _, space), chat in self._by_key.items():
+            if known == name and space == namespace:
                 return chat
         return name
 
@@ -101,7 +109,7 @@ class ToolNameMap:
                 namespace=fields.get("namespace"),
             )
             restored._by_chat[chat] = origin
-            restored._by_origin[origin] = chat
+            restored._by_key[(origin.name, origin.tool_type, origin.namespace)] = chat
         return restored
 
     def __eq__(self, other: object) -> bool:

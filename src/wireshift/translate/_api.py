@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -15,7 +15,13 @@ from .._compaction import (
     open_summary,
     summary_message,
 )
-from .._errors import ArgumentTypeError, CompactionError, MissingContextError, quoted
+from .._errors import (
+    ArgumentTypeError,
+    CompactionError,
+    MissingContextError,
+    WireshiftError,
+    quoted,
+)
 from .._format import Format, check_format
 from .._json import DEFAULT_MAX_DEPTH, check_depth, check_max_depth, dump_json, load_json
 from .._model import JSONInput, WireModel
@@ -25,12 +31,10 @@ from .._toolnames import ToolNameMap
 from ..responses._items import Item, Message, parse_item
 from ..responses._request import ConversationReference, ResponsesRequest
 from ._context import Recorder
+from ._input_chunks import InputChunks
 from ._normalize import normalize_chat, normalize_responses
 from ._request_to_chat import Segment, responses_to_chat
 from ._result import TranslatedRequest
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["ItemResolver", "normalize_request", "translate_request"]
 
@@ -46,23 +50,21 @@ def _dump(model: BaseModel) -> Any:
     return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
-def _load(
-    body: JSONInput, max_depth: int, rec: Recorder
-) -> tuple[Format, WireModel, dict[str, Any] | None]:
-    """The body's format, its validated model, and its JSON data when already at hand."""
+def _read(body: JSONInput, max_depth: int) -> tuple[WireModel | None, Any]:
+    """A wireshift request model as it is, or else the body's JSON data (depth checked)."""
     if isinstance(body, ResponsesRequest):
-        return "responses", body, None
+        return body, None
     chat_models = sys.modules.get("wireshift.chat._request")
     if chat_models is not None and isinstance(body, chat_models.ChatCompletionRequest):
         # Loaded only once a chat request is met (a Responses -> chat gateway never pays
         # for its models): a body of that class means the module is in already.
-        return "chat", body, None
+        return body, None
     data: Any
     if isinstance(body, (bytes, bytearray, str)):
         # json.loads and then validation beats validate_json here (measured): the
         # tagged unions' discriminators need Python objects anyway.
-        data = load_json(body, what="request body", max_depth=max_depth)
-    elif isinstance(body, BaseModel):
+        return None, load_json(body, what="request body", max_depth=max_depth)
+    if isinstance(body, BaseModel):
         data = _dump(body)
     elif isinstance(body, Mapping):
         data = dict(body)
@@ -76,8 +78,16 @@ def _load(
             f"a request body is bytes, str, a mapping or a model, not {type(body).__name__}",
             argument="body",
         )
-    if not isinstance(body, (bytes, bytearray, str)):
-        check_depth(data, what="request body", max_depth=max_depth)
+    check_depth(data, what="request body", max_depth=max_depth)
+    return None, data
+
+
+def _load(
+    given: WireModel | None, data: Any, rec: Recorder
+) -> tuple[Format, WireModel, dict[str, Any] | None]:
+    """The body's format, its validated model, and its JSON data when already at hand."""
+    if given is not None:
+        return ("responses" if isinstance(given, ResponsesRequest) else "chat"), given, None
     if isinstance(data, dict) and "messages" in data:
         from ..chat._request import ChatCompletionRequest
 
@@ -116,11 +126,18 @@ def _history(
     previous_items: Iterable[Any] | None,
     resolver: ItemResolver | None,
     rec: Recorder,
+    chunks: InputChunks | None = None,
 ) -> list[Segment]:
+    """The items to translate: ``input`` (or ``chunks``, the input read a chunk at a time),
+    after the earlier items that ``previous_response_id`` or ``conversation`` stands for."""
     given = req.input
-    current: list[Item] = (
-        [Message(role="user", content=given)] if isinstance(given, str) else list(given or ())
-    )
+    current: list[Item] | InputChunks
+    if chunks is not None:
+        current = chunks
+    elif isinstance(given, str):
+        current = [Message(role="user", content=given)]
+    else:
+        current = list(given or ())
     segments: list[Segment] = [("input", current)]
     conversation = req.conversation
     if isinstance(conversation, ConversationReference):
@@ -277,6 +294,32 @@ def _with_model(data: dict[str, Any], model: str | None, rec: Recorder) -> dict[
     return {"model": model, **{k: v for k, v in data.items() if k != "model"}}
 
 
+def _chunked(
+    data: Any, profile: Profile, strict: bool, model: str | None
+) -> TranslatedRequest | None:
+    """The Chat request for a Responses body whose input items are validated and translated
+    a chunk at a time (:class:`InputChunks`), or ``None`` when it holds anything the whole
+    path must see (a Chat body, compaction items, an input that is not a list of dicts).
+
+    Any error it meets is left for the whole path to raise: that one validates every field
+    before translating any, and says where the fault is."""
+    if not isinstance(data, dict) or "messages" in data:
+        return None
+    chunks = InputChunks.of(data.get("input"), _COMPACTION_TYPES)
+    if chunks is None:
+        return None
+    rec = Recorder(strict=strict)
+    if isinstance(data.get("tools"), list):
+        data = _responses_tools(data, rec)
+    parsed = ResponsesRequest.parse({**data, "input": []})
+    names = ToolNameMap()
+    segments = _history(parsed, None, None, rec, chunks)
+    out = responses_to_chat(
+        parsed, segments, rec, names, reasoning_key=profile.reasoning_history_field
+    )
+    return _finish("chat", normalize_chat(out, profile, rec), profile, rec, names, model)
+
+
 def _finish(
     fmt: Format,
     data: dict[str, Any],
@@ -390,8 +433,23 @@ def translate_request(
     """
     to = check_format(to)
     chosen = get_profile(profile)
+    given, data = _read(body, check_max_depth(max_depth))
+    # Chunks only with nothing that may be called twice or keep state between two tries.
+    if (
+        to == "chat"
+        and given is None
+        and compaction_key is None
+        and not compact
+        and (tool_names is None and previous_items is None and resolver is None and store is None)
+    ):
+        try:
+            chunked = _chunked(data, chosen, strict, model)
+        except WireshiftError:
+            chunked = None  # read again whole below, which says what is wrong
+        if chunked is not None:
+            return chunked
     rec = Recorder(strict=strict)
-    fmt, parsed, data = _load(body, check_max_depth(max_depth), rec)
+    fmt, parsed, data = _load(given, data, rec)
     names = tool_names if tool_names is not None else ToolNameMap()
     key = None if compaction_key is None else checked_key(compaction_key)
     compacting = False
@@ -448,8 +506,9 @@ def normalize_request(
     client's tools. For a backend that keeps no responses, ``previous_items``, ``resolver``
     or ``store`` stand in for a ``previous_response_id`` (see :func:`translate_request`)."""
     chosen = get_profile(profile)
+    given, data = _read(body, check_max_depth(max_depth))
     rec = Recorder(strict=strict)
-    fmt, parsed, data = _load(body, check_max_depth(max_depth), rec)
+    fmt, parsed, data = _load(given, data, rec)
     names = tool_names if tool_names is not None else ToolNameMap()
     resolver, turn = _from_store(store, parsed, resolver, previous_items)
     out = _normalized(fmt, parsed, data, chosen, rec, names, previous_items, resolver)

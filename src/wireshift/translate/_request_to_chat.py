@@ -13,7 +13,7 @@ from typing import Any
 from .._errors import quoted
 from .._model import WireModel
 from .._reasoning_envelope import open_envelope
-from .._toolnames import ToolNameMap, ToolOrigin
+from .._toolnames import ToolNameMap
 from ..responses._items import (
     AdditionalTools,
     ApplyPatchCall,
@@ -61,12 +61,23 @@ from ._fieldmaps import (
     TOOL_CHOICES_WITHOUT_CHAT_FORM,
     TOOLS_WITHOUT_CHAT_FORM,
 )
+from ._input_chunks import InputChunks
 from ._toolforms import FUNCTION_FORMS, custom_parameters, dump_arguments, form_call_arguments
 
 __all__ = ["Segment", "responses_to_chat"]
 
-Segment = tuple[str, Sequence[Item]]
+Segment = tuple[str, Sequence[Item] | InputChunks]
 """Items and the name of the list they came from (``input``, ``previous_items``)."""
+
+
+def _tagged(
+    items: Sequence[Item] | InputChunks, cls: type[WireModel]
+) -> Iterable[tuple[int, Item]]:
+    """The items of class ``cls``, with their positions (chunked input left unvalidated)."""
+    if isinstance(items, InputChunks):
+        return items.tagged(cls.model_fields["type"].default)
+    return ((n, item) for n, item in enumerate(items) if type(item) is cls)
+
 
 # Item fields that carry nothing a chat backend could use; never noted.
 _IGNORED = frozenset({"type", "id", "status", "created_by"})
@@ -109,22 +120,10 @@ class _History:
         """The assistant message still taking tool calls."""
         self.pending: list[str] = []
         self.pending_paths: list[str] = []
-        self._chat_names: dict[tuple[str, str, str | None], str] = {}
         self.encrypted: list[str] = []
         """Paths of the encrypted reasoning left out, noted once at the end."""
         self.unplaced: list[str] = []
         """Paths of reasoning the backend has no field for, noted once at the end."""
-
-    def chat_name(
-        self, name: str, tool_type: str = "function", namespace: str | None = None
-    ) -> str:
-        """The chat name of a call's tool (cached: histories call the same tools again and
-        again, and building a :class:`ToolOrigin` is the slow part)."""
-        key = (name, tool_type, namespace)
-        known = self._chat_names.get(key)
-        if known is None:
-            known = self._chat_names[key] = self.names.add(ToolOrigin(name, tool_type, namespace))
-        return known
 
     # -- assistant turns --------------------------------------------------------------------
 
@@ -210,8 +209,11 @@ class _History:
     # -- items ------------------------------------------------------------------------------
 
     def add(self, item: Item, path: str) -> None:
-        handler = _HANDLERS.get(item.type)
-        if handler is not None:
+        known = _HANDLERS.get(item.type)
+        if known is not None:
+            handler, used = known
+            if used is not None and not item.__pydantic_fields_set__ <= used:
+                _drop_unused(item, used, path, self.rec)
             handler(self, item, path)
             return
         reason = ITEMS_WITHOUT_CHAT_FORM.get(item.type or "item_reference")
@@ -226,7 +228,6 @@ class _History:
             self.rec.drop(path, reason, "translate.item.no_chat_form", item_type=item.type)
 
     def message(self, item: Message, path: str) -> None:
-        _drop_unused(item, _MESSAGE_FIELDS, path, self.rec)
         role = item.role
         if role == "assistant":
             content, refusal = to_chat_assistant_content(item.content, f"{path}.content", self.rec)
@@ -249,7 +250,6 @@ class _History:
             )
 
     def reasoning(self, item: ReasoningItem, path: str) -> None:
-        _drop_unused(item, _REASONING_FIELDS, path, self.rec)
         envelope = open_envelope(item.encrypted_content)
         if item.encrypted_content is not None and envelope is None:
             self.encrypted.append(f"{path}.encrypted_content")
@@ -269,41 +269,34 @@ class _History:
         self.pending_paths.append(path)
 
     def function_call(self, item: FunctionCall, path: str) -> None:
-        _drop_unused(item, _FUNCTION_CALL_FIELDS, path, self.rec)
         self._call(
-            item.call_id, self.chat_name(item.name, "function", item.namespace), item.arguments
+            item.call_id, self.names.add_tool(item.name, "function", item.namespace), item.arguments
         )
 
     def custom_tool_call(self, item: CustomToolCall, path: str) -> None:
-        _drop_unused(item, _FUNCTION_CALL_FIELDS, path, self.rec)
-        name = self.chat_name(item.name, "custom", item.namespace)
+        name = self.names.add_tool(item.name, "custom", item.namespace)
         self._call(item.call_id, name, dump_arguments({"input": item.input}))
 
     def form_call(self, item: LocalShellCall | ShellCall | ApplyPatchCall, path: str) -> None:
-        _drop_unused(item, _FORM_CALL_FIELDS, path, self.rec)
         form, arguments = form_call_arguments(item)
-        self._call(item.call_id, self.chat_name(form.name, form.tool_type), arguments)
+        self._call(item.call_id, self.names.add_tool(form.name, form.tool_type), arguments)
 
     def function_call_output(
         self, item: FunctionCallOutput | CustomToolCallOutput, path: str
     ) -> None:
-        _drop_unused(item, _OUTPUT_FIELDS, path, self.rec)
         self._tool_result(
             item.call_id, to_chat_content(item.output, f"{path}.output", self.rec), path
         )
 
     def local_shell_call_output(self, item: LocalShellCallOutput, path: str) -> None:
-        _drop_unused(item, _OUTPUT_FIELDS, path, self.rec)
         # Its `id` is the call's id when `call_id` is absent (see the spec).
         self._tool_result(item.call_id or item.id, item.output or "", path)
 
     def shell_call_output(self, item: ShellCallOutput, path: str) -> None:
-        _drop_unused(item, _SHELL_OUTPUT_FIELDS, path, self.rec)
         chunks = [chunk.to_dict() for chunk in item.output]
         self._tool_result(item.call_id, dump_arguments(chunks), path)
 
     def apply_patch_call_output(self, item: ApplyPatchCallOutput, path: str) -> None:
-        _drop_unused(item, _OUTPUT_FIELDS, path, self.rec)
         self._tool_result(item.call_id, item.output or item.status or "", path)
 
     def additional_tools(self, item: AdditionalTools, path: str) -> None:
@@ -318,25 +311,26 @@ _OUTPUT_FIELDS = _IGNORED | frozenset({"call_id", "output", "name", "namespace"}
 
 _SHELL_OUTPUT_FIELDS = _OUTPUT_FIELDS | {"max_output_length"}
 
-_BY_CLASS: dict[type[WireModel], Any] = {
-    Message: _History.message,
-    ReasoningItem: _History.reasoning,
-    FunctionCall: _History.function_call,
-    FunctionCallOutput: _History.function_call_output,
-    CustomToolCall: _History.custom_tool_call,
-    CustomToolCallOutput: _History.function_call_output,
-    LocalShellCall: _History.form_call,
-    ShellCall: _History.form_call,
-    ApplyPatchCall: _History.form_call,
-    LocalShellCallOutput: _History.local_shell_call_output,
-    ShellCallOutput: _History.shell_call_output,
-    ApplyPatchCallOutput: _History.apply_patch_call_output,
-    AdditionalTools: _History.additional_tools,
+_BY_CLASS: dict[type[WireModel], tuple[Any, frozenset[str] | None]] = {
+    # The handler, and the fields it reads (the rest are noted as dropped; None: no check).
+    Message: (_History.message, _MESSAGE_FIELDS),
+    ReasoningItem: (_History.reasoning, _REASONING_FIELDS),
+    FunctionCall: (_History.function_call, _FUNCTION_CALL_FIELDS),
+    FunctionCallOutput: (_History.function_call_output, _OUTPUT_FIELDS),
+    CustomToolCall: (_History.custom_tool_call, _FUNCTION_CALL_FIELDS),
+    CustomToolCallOutput: (_History.function_call_output, _OUTPUT_FIELDS),
+    LocalShellCall: (_History.form_call, _FORM_CALL_FIELDS),
+    ShellCall: (_History.form_call, _FORM_CALL_FIELDS),
+    ApplyPatchCall: (_History.form_call, _FORM_CALL_FIELDS),
+    LocalShellCallOutput: (_History.local_shell_call_output, _OUTPUT_FIELDS),
+    ShellCallOutput: (_History.shell_call_output, _SHELL_OUTPUT_FIELDS),
+    ApplyPatchCallOutput: (_History.apply_patch_call_output, _OUTPUT_FIELDS),
+    AdditionalTools: (_History.additional_tools, None),
 }
 # Keyed by the `type` tag: a known tag always parses into its class, and a string lookup
 # is faster than hashing a model class.
-_HANDLERS: dict[str | None, Any] = {
-    cls.model_fields["type"].default: handler for cls, handler in _BY_CLASS.items()
+_HANDLERS: dict[str | None, tuple[Any, frozenset[str] | None]] = {
+    cls.model_fields["type"].default: known for cls, known in _BY_CLASS.items()
 }
 
 
@@ -384,7 +378,9 @@ _LOSSLESS_TOOL_FIELDS = frozenset({"defer_loading", "output_schema", "allowed_ca
 
 
 def _drop_tool_fields(tool: WireModel, used: frozenset[str], path: str, rec: Recorder) -> None:
-    for field in sorted(tool.model_fields_set - used):
+    if tool.__pydantic_fields_set__ <= used:
+        return
+    for field in sorted(tool.__pydantic_fields_set__ - used):
         if getattr(tool, field, None) is None:
             continue
         rec.drop(
@@ -442,19 +438,19 @@ def _tools(
     # Plain functions pick their names first, so flattened names never take theirs.
     for _, tool in tools:
         if isinstance(tool, FunctionTool):
-            names.add(ToolOrigin(tool.name))
+            names.add_tool(tool.name)
     out: list[dict[str, Any]] = []
     web_search: dict[str, Any] | None = None
     for path, tool in tools:
         if isinstance(tool, FunctionTool):
-            out.append(_function_tool(tool, names.add(ToolOrigin(tool.name)), path, rec))
+            out.append(_function_tool(tool, names.add_tool(tool.name), path, rec))
         elif isinstance(tool, CustomTool):
-            out.append(_custom_tool(tool, names.add(ToolOrigin(tool.name, "custom")), path, rec))
+            out.append(_custom_tool(tool, names.add_tool(tool.name, "custom"), path, rec))
         elif isinstance(tool, NamespaceTool):
             out.extend(_namespace(tool, path, rec, names))
         elif tool.type in FUNCTION_FORMS:
             form = FUNCTION_FORMS[tool.type]
-            name = names.add(ToolOrigin(form.name, form.tool_type))
+            name = names.add_tool(form.name, form.tool_type)
             out.append(_function(name, form.description, form.parameters))
         elif isinstance(tool, (WebSearchTool, WebSearchPreviewTool)):
             if web_search is not None:
@@ -485,10 +481,10 @@ def _namespace(
     for n, member in enumerate(tool.tools):
         where = f"{path}.tools[{n}]"
         if isinstance(member, FunctionTool):
-            name = names.add(ToolOrigin(member.name, "function", tool.name))
+            name = names.add_tool(member.name, "function", tool.name)
             out.append(_function_tool(member, name, where, rec))
         elif isinstance(member, CustomTool):
-            name = names.add(ToolOrigin(member.name, "custom", tool.name))
+            name = names.add_tool(member.name, "custom", tool.name)
             out.append(_custom_tool(member, name, where, rec))
         else:
             rec.drop(
@@ -520,9 +516,9 @@ def _allowed_entry(entry: dict[str, Any], names: ToolNameMap) -> dict[str, Any] 
     kind = entry.get("type")
     name = entry.get("name")
     if kind in ("function", "custom") and isinstance(name, str):
-        return _named(names.add(ToolOrigin(name, kind, entry.get("namespace"))))
+        return _named(names.add_tool(name, kind, entry.get("namespace")))
     if isinstance(kind, str) and kind in FUNCTION_FORMS:
-        return _named(names.add(ToolOrigin(FUNCTION_FORMS[kind].name, kind)))
+        return _named(names.add_tool(FUNCTION_FORMS[kind].name, kind))
     return None
 
 
@@ -541,12 +537,12 @@ def _tool_choice(choice: ToolChoice, rec: Recorder, names: ToolNameMap) -> Any:
                 "translate.tool_choice",
             )
             return "required"
-        return _named(names.add(ToolOrigin(choice.name)))
+        return _named(names.add_tool(choice.name))
     if isinstance(choice, CustomToolChoice):
-        return _named(names.add(ToolOrigin(choice.name, "custom")))
+        return _named(names.add_tool(choice.name, "custom"))
     if isinstance(choice, (ApplyPatchToolChoice, ShellToolChoice)):
         form = FUNCTION_FORMS[choice.type]
-        return _named(names.add(ToolOrigin(form.name, form.tool_type)))
+        return _named(names.add_tool(form.name, form.tool_type))
     if isinstance(choice, AllowedToolsChoice):
         allowed = []
         for n, entry in enumerate(choice.tools):
@@ -663,7 +659,7 @@ def responses_to_chat(
     # Tools first: their names are taken before the history's calls ask for them.
     listed: list[tuple[str, Tool]] = [(f"tools[{n}]", t) for n, t in enumerate(req.tools or ())]
     for field, items in segments:
-        for n, item in enumerate(items):
+        for n, item in _tagged(items, AdditionalTools):
             if type(item) is AdditionalTools:
                 rec.move(
                     f"{field}[{n}]",

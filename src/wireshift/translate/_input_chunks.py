@@ -1,0 +1,81 @@
+"""A request's input items read as models a few at a time, for a translation that reads each
+once.
+
+A long agent history holds thousands of models once validated. Held all at once, they outlive
+the cyclic garbage collector's young generations, and the full collections that follow walk
+the gateway's whole heap: on a 400-item history that was a sixth of the translation's time.
+Validated in chunks and dropped once translated, they die young.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import chain, repeat
+from typing import Any, cast
+
+from pydantic import ValidationError
+
+from .._errors import PayloadError
+from ..responses._items import Item, parse_item
+from ..responses._request import ResponsesRequest
+
+__all__ = ["InputChunks"]
+
+_CHUNK = 64
+"""Items per validation call: few enough that a chunk's models stay in the youngest
+generation (700 allocations), many enough that the call's cost is spread thin."""
+
+
+class InputChunks:
+    """The raw items of a Responses request's ``input`` (a list of dicts), iterated as
+    :data:`~wireshift.responses.Item` models validated a chunk at a time and not kept.
+
+    A chunk that fails validation raises :class:`~wireshift.PayloadError` with paths
+    relative to the chunk: the caller validates the whole request again to say where."""
+
+    __slots__ = ("raw", "types")
+
+    def __init__(self, raw: list[dict[str, Any]], types: set[Any]) -> None:
+        self.raw = raw
+        self.types = types
+        """Every ``type`` the raw items have (``None`` for one without)."""
+
+    @classmethod
+    def of(cls, items: object, skip_types: frozenset[str]) -> InputChunks | None:
+        """``items`` read in chunks, or ``None`` when they fit in one chunk (nothing to gain),
+        are not a list of dicts, or one of them has a type in ``skip_types`` (items the caller
+        must see all at once)."""
+        if type(items) is not list or len(items) <= _CHUNK:
+            return None
+        try:
+            types = set(map(dict.get, items, repeat("type")))
+        except TypeError:  # an item that is not a dict, or a type that is not hashable
+            return None
+        return cls(items, types) if skip_types.isdisjoint(types) else None
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __iter__(self) -> Iterator[Item]:
+        raw = self.raw
+        chunks = (raw[start : start + _CHUNK] for start in range(0, len(raw), _CHUNK))
+        return chain.from_iterable(map(_validated, chunks))
+
+    def tagged(self, tag: str) -> Iterator[tuple[int, Item]]:
+        """The items whose ``type`` is ``tag``, with their positions, found without
+        validating the others."""
+        if tag not in self.types:
+            return
+        for n, item in enumerate(self.raw):
+            if item.get("type") == tag:
+                yield n, parse_item(item)
+
+
+def _validated(chunk: list[dict[str, Any]]) -> list[Item]:
+    # Through the request model's own validator: the same union, and no second adapter to
+    # build on a cold start.
+    try:
+        request = ResponsesRequest.model_validate({"input": chunk})
+    except ValidationError as exc:
+        raise PayloadError.from_validation(exc, "ResponsesRequest") from None
+    return cast("list[Item]", request.input)  # a list validates as a list

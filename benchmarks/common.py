@@ -131,10 +131,15 @@ def sample(fn: Callable[[], Any], number: int) -> float:
 def side_by_side(
     contenders: dict[str, Callable[[], Any]], repeats: int
 ) -> dict[str, float | Unavailable]:
-    """The median CPU seconds per call of each contender, sampled in turns (round-robin)
-    so drift in the machine's speed touches them all alike. Process time, not wall time:
-    other processes on a shared machine then inflate it much less. The garbage collector
-    stays on, as in a running gateway; each sample starts after a collection."""
+    """The median CPU seconds per call of each contender, sampled in turns so drift in the
+    machine's speed touches them all alike. Process time, not wall time: other processes on
+    a shared machine then inflate it much less. The garbage collector stays on, as in a
+    running gateway; each round starts after a collection.
+
+    A round is one sample of each contender, taken in :data:`SLICES` interleaved slices (a
+    tenth of each contender's calls, then the next contender's tenth...), so the samples of
+    one round see the same machine even when its speed changes within a second; a call too
+    slow to slice (a whole stream) is one slice."""
     numbers: dict[str, int] = {}
     results: dict[str, float | Unavailable] = {}
     for name, fn in contenders.items():
@@ -146,13 +151,41 @@ def side_by_side(
             results[name] = Unavailable(f"raised {type(error).__name__}: {error}")
     samples: dict[str, list[float]] = {name: [] for name in numbers}
     for _ in range(repeats):
-        for name, number in numbers.items():
-            samples[name].append(sample(contenders[name], number))
+        for name, seconds in _interleaved({n: contenders[n] for n in numbers}, numbers).items():
+            samples[name].append(seconds / numbers[name])
     for name, runs in samples.items():
         results[name] = statistics.median(runs)
     timings = Timings({name: results[name] for name in contenders})
     timings.rounds = samples
     return timings
+
+
+SLICES = 10
+
+
+def _interleaved(
+    contenders: dict[str, Callable[[], Any]], numbers: dict[str, int]
+) -> dict[str, float]:
+    """CPU seconds each contender spends on its ``numbers`` calls, made in turns, a slice
+    of each at a time."""
+    parts = {name: _split(number, min(number, SLICES)) for name, number in numbers.items()}
+    spent = dict.fromkeys(contenders, 0.0)
+    gc.collect()
+    for index in range(max((len(p) for p in parts.values()), default=0)):
+        for name, fn in contenders.items():
+            if index >= len(parts[name]):
+                continue
+            start = time.process_time()
+            for _ in range(parts[name][index]):
+                fn()
+            spent[name] += time.process_time() - start
+    return spent
+
+
+def _split(number: int, pieces: int) -> list[int]:
+    """``number`` as ``pieces`` near-equal counts."""
+    size, extra = divmod(number, pieces)
+    return [size + (1 if n < extra else 0) for n in range(pieces)]
 
 
 class Timings(dict[str, "float | Unavailable"]):

@@ -140,9 +140,10 @@ def create_app(
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await receive()  # lifespan.startup
-            # What exists now (modules, model classes) lives as long as the process: frozen,
-            # the collector's full passes skip it instead of walking it while every stream
-            # waits (tens of milliseconds on a loaded gateway; benchmarks/README.md).
+            # Build now what the first requests would build (model classes, validators), then
+            # freeze it all: it lives as long as the process, and the collector's full passes
+            # skip it instead of walking it while every stream waits (docs/codex-proxy.md).
+            wireshift.translate.warm_up()
             gc.freeze()
             await send({"type": "lifespan.startup.complete"})
             await receive()  # lifespan.shutdown

@@ -8,9 +8,10 @@ from .._errors import (
     TranslationError as TranslationError,
 )
 from .._lazy_parts import later
-from . import _api, _result
+from . import _api, _result, _warm_up
 from ._api import *  # noqa: F403
 from ._result import *  # noqa: F403
+from ._warm_up import *  # noqa: F403
 
 if TYPE_CHECKING:
     from ._response_body import *  # noqa: F403
@@ -21,7 +22,13 @@ if TYPE_CHECKING:
         ReasoningStyle as ReasoningStyle,
     )
 
-_EAGER = ["MissingContextError", "TranslationError", *_api.__all__, *_result.__all__]
+_EAGER = [
+    "MissingContextError",
+    "TranslationError",
+    *_api.__all__,
+    *_result.__all__,
+    *_warm_up.__all__,
+]
 # Bodies and streams load on first use: translating a request needs neither.
 __getattr__ = later(
     __name__,

@@ -992,20 +992,22 @@ def test_hosted_tools_without_a_function_form_are_dropped_with_notes() -> None:
     assert {f"tools[{n}]" for n in range(len(tools))} <= dropped
 
 
-def test_additional_tools_items_join_the_tools() -> None:
-    body = {
-        "input": [
-            {
-                "type": "additional_tools",
-                "role": "developer",
-                "tools": [{"type": "function", "name": "late"}],
-            },
-            user("x"),
-        ]
+@pytest.mark.parametrize("before", [1, 70])  # 70: past the first chunk of a long input
+def test_additional_tools_items_join_the_tools(before: int) -> None:
+    extra = {
+        "type": "additional_tools",
+        "role": "developer",
+        "tools": [{"type": "function", "name": "late", "defer_loading": True}],
     }
+    body = {"input": [*(user(f"u{n}") for n in range(before)), extra, user("x")]}
     result = translate_request(body, to="chat")
     assert [t["function"]["name"] for t in result.data["tools"]] == ["late"]
-    assert result.data["messages"] == [chat_user("x")]
+    assert result.data["messages"][-1] == chat_user("x")
+    assert len(result.data["messages"]) == before + 1
+    # Notes name the item where it stands in the input.
+    paths = {n.path for n in result.notes}
+    assert f"input[{before}]" in paths
+    assert f"input[{before}].tools[0].defer_loading" in paths
 
 
 # --- reasoning --------------------------------------------------------------------------------

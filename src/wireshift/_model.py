@@ -196,20 +196,6 @@ class TypeTagged:
         self._choice: dict[str, str] = {}
         self._tag_of: dict[type[Any], str] = {}
 
-    def _discriminate(self, value: Any) -> str:
-        # Called once per item of every list it types: dicts take the short way.
-        if type(value) is dict or isinstance(value, Mapping):
-            tag = value.get(self.key)
-            if tag is None and self.infer is not None:
-                tag = self.infer(value)
-        else:
-            tag = getattr(value, self.key, None)
-            if tag is None:  # a model parsed from a payload whose tag was inferred
-                return self._tag_of.get(type(value), UNKNOWN_TAG)
-        # Tags carry an "@" so error paths can tell them from field names; a tag that is not
-        # a string (an object, a list) is an unknown one, for the fallback to refuse or keep.
-        return self._choice.get(tag, UNKNOWN_TAG) if type(tag) is str else UNKNOWN_TAG
-
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
@@ -223,19 +209,26 @@ class TypeTagged:
                 schemas[model] = handler.generate_schema(model)
         choices: dict[str, CoreSchema] = {f"@{tag}": schemas[m] for tag, m in tags.items()}
         choices[UNKNOWN_TAG] = schemas[fallback]
-        return core_schema.tagged_union_schema(choices, discriminator=self._for_dicts())
+        return core_schema.tagged_union_schema(choices, discriminator=self._discriminator())
 
-    def _for_dicts(self) -> Callable[[Any], str]:
-        """:meth:`_discriminate` with a short way for plain dicts (what parsed JSON holds),
-        reading nothing from ``self``: histories call it for every item and content part."""
-        key, infer, choice, slow = self.key, self.infer, self._choice, self._discriminate
+    def _discriminator(self) -> Callable[[Any], str]:
+        """The union's discriminator: the member tag of a payload (a mapping, or a model by
+        its tag, or its class when the tag was inferred). It reads nothing from ``self`` when
+        called: histories call it for every item and content part."""
+        key, infer, choice, tag_of = self.key, self.infer, self._choice, self._tag_of
 
         def discriminate(value: Any) -> str:
-            if type(value) is not dict:
-                return slow(value)
-            tag = value.get(key)
-            if tag is None and infer is not None:
-                tag = infer(value)
+            if type(value) is dict or isinstance(value, Mapping):
+                tag = value.get(key)
+                if tag is None and infer is not None:
+                    tag = infer(value)
+            else:
+                tag = getattr(value, key, None)
+                if tag is None:  # a model parsed from a payload whose tag was inferred
+                    return tag_of.get(type(value), UNKNOWN_TAG)
+            # Tags carry an "@" so error paths can tell them from field names; a tag that is
+            # not a string (an object, a list) is an unknown one, for the fallback to refuse
+            # or keep.
             return choice.get(tag, UNKNOWN_TAG) if type(tag) is str else UNKNOWN_TAG
 
         return discriminate

@@ -298,8 +298,8 @@ def _chunked(
     data: Any, profile: Profile, strict: bool, model: str | None
 ) -> TranslatedRequest | None:
     """The Chat request for a Responses body whose input items are validated and translated
-    a chunk at a time (:class:`InputChunks`), or ``None`` when it holds anything the whole
-    path must see (a Chat body, compaction items, an input that is not a list of dicts).
+    a chunk at a time (:class:`InputChunks`), or ``None`` for the whole path: a Chat body, an
+    input that fits in one chunk or is not a list of dicts, compaction items.
 
     Any error it meets is left for the whole path to raise: that one validates every field
     before translating any, and says where the fault is."""

@@ -53,9 +53,6 @@ class InputChunks:
             return None
         return cls(items, types) if skip_types.isdisjoint(types) else None
 
-    def __len__(self) -> int:
-        return len(self.raw)
-
     def __iter__(self) -> Iterator[Item]:
         raw = self.raw
         chunks = (raw[start : start + _CHUNK] for start in range(0, len(raw), _CHUNK))

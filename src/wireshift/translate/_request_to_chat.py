@@ -7,7 +7,7 @@ field, effort values, optional fields, tool-choice forms) is applied afterwards 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .._errors import quoted
@@ -70,13 +70,15 @@ Segment = tuple[str, Sequence[Item] | InputChunks]
 """Items and the name of the list they came from (``input``, ``previous_items``)."""
 
 
-def _tagged(
-    items: Sequence[Item] | InputChunks, cls: type[WireModel]
-) -> Iterable[tuple[int, Item]]:
-    """The items of class ``cls``, with their positions (chunked input left unvalidated)."""
-    if isinstance(items, InputChunks):
-        return items.tagged(cls.model_fields["type"].default)
-    return ((n, item) for n, item in enumerate(items) if type(item) is cls)
+def _additional_tools(
+    items: Sequence[Item] | InputChunks,
+) -> Iterator[tuple[int, AdditionalTools]]:
+    """The ``additional_tools`` items, with their positions (of chunked input, only those are
+    validated)."""
+    found = items.tagged("additional_tools") if isinstance(items, InputChunks) else enumerate(items)
+    for n, item in found:
+        if type(item) is AdditionalTools:
+            yield n, item
 
 
 # Item fields that carry nothing a chat backend could use; never noted.
@@ -659,17 +661,15 @@ def responses_to_chat(
     # Tools first: their names are taken before the history's calls ask for them.
     listed: list[tuple[str, Tool]] = [(f"tools[{n}]", t) for n, t in enumerate(req.tools or ())]
     for field, items in segments:
-        for n, item in _tagged(items, AdditionalTools):
-            if type(item) is AdditionalTools:
-                rec.move(
-                    f"{field}[{n}]",
-                    "tools sent as an input item join the request's tools",
-                    "translate.tools.additional",
-                )
-                listed.extend(
-                    (f"{field}[{n}].tools[{m}]", parse_tool(raw))
-                    for m, raw in enumerate(item.tools)
-                )
+        for n, extra in _additional_tools(items):
+            rec.move(
+                f"{field}[{n}]",
+                "tools sent as an input item join the request's tools",
+                "translate.tools.additional",
+            )
+            listed.extend(
+                (f"{field}[{n}].tools[{m}]", parse_tool(raw)) for m, raw in enumerate(extra.tools)
+            )
     tools, web_search = _tools(listed, rec, names)
 
     if req.instructions:

@@ -102,7 +102,7 @@ def create_app(
                 await _json(send, 200, translated.data)
                 return
             chunks = atranslate_stream(
-                _events_until_cut(reply),
+                _bytes_until_cut(reply),
                 to="chat",
                 tool_names=request.tool_names,
                 profile=PROFILE,
@@ -111,8 +111,10 @@ def create_app(
             )
             # A failure before any output raises at the first chunk, while the status can
             # still be the upstream's own.
+            # Each batch is what one upstream read completed, sent in one write.
+            batches = chunks.batches()
             try:
-                first = await anext(chunks)
+                first = await anext(batches)
             except wireshift.UpstreamError as error:
                 await _fail(send, error)
                 return
@@ -127,9 +129,10 @@ def create_app(
                 }
             )
             # The status is sent: a failure from here on is a last `data: {"error": ...}`.
-            await send({"type": "http.response.body", "body": first, "more_body": True})
-            async for data in chunks:
-                await send({"type": "http.response.body", "body": data, "more_body": True})
+            await send({"type": "http.response.body", "body": b"".join(first), "more_body": True})
+            async for batch in batches:
+                body = b"".join(batch)
+                await send({"type": "http.response.body", "body": body, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
             if chunks.error is not None:
                 log.warning("upstream failed mid-stream: %s", chunks.error)
@@ -186,12 +189,12 @@ async def _fail(send: Send, error: wireshift.UpstreamError) -> None:
     await _json(send, error.status, error.to_body(), error.http_headers())
 
 
-async def _events_until_cut(reply: httpx.Response) -> AsyncIterator[wireshift.SSEEvent]:
-    """The reply's events, whatever its content type says; a connection lost mid-stream just
+async def _bytes_until_cut(reply: httpx.Response) -> AsyncIterator[bytes]:
+    """The reply's bytes, whatever its content type says; a connection lost mid-stream just
     ends them, and the translation reports the cut stream to the client."""
     try:
-        async for event in wireshift.aiter_sse_response(reply):
-            yield event
+        async for chunk in reply.aiter_bytes():
+            yield chunk
     except httpx.HTTPError:
         return
 

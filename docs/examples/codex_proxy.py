@@ -203,8 +203,11 @@ def create_app(
             }
         )
         events = reply(sent, source)
-        async for data in events:
-            await send({"type": "http.response.body", "body": data, "more_body": True})
+        # One write per upstream read, as a pass-through would: a read that brought several
+        # events (a busy proxy reads several at once) is not sent back one write per event.
+        async for batch in events.batches():
+            body = b"".join(batch)
+            await send({"type": "http.response.body", "body": body, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
         # A failure after the stream started went to Codex as response.failed.
         if events.error is not None:
@@ -239,8 +242,8 @@ def create_app(
                     text = session.error_frame(exc, stream_id=action.stream_id)
                     await send({"type": "websocket.send", "text": text})
                     continue
-                async for data in reply(sent, source):
-                    for text in session.send_events([data], stream_id=action.stream_id):
+                async for batch in reply(sent, source).batches():
+                    for text in session.send_events(batch, stream_id=action.stream_id):
                         await send({"type": "websocket.send", "text": text})
 
     return app

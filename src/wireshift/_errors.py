@@ -60,6 +60,7 @@ __all__ = [
     "MissingContextError",
     "NestingTooDeepError",
     "PayloadError",
+    "StreamConsumedError",
     "StreamTruncatedError",
     "ToolSequenceError",
     "TranslationError",
@@ -238,6 +239,11 @@ class CompactionError(TranslationError):
     """A compaction wireshift cannot emulate as asked: no ``compaction_key`` was configured,
     or a ``compaction`` item's content is not a wireshift summary sealed with that key
     (tampered, sealed by another gateway, or OpenAI's own). ``path`` names the item."""
+
+
+class StreamConsumedError(WireshiftError, RuntimeError):
+    """A translated stream read a second way: its events and its ``batches()`` share one
+    input, so only one of them may read it."""
 
 
 class StreamTruncatedError(WireshiftError):

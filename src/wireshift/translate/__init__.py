@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from .._errors import (
     MissingContextError as MissingContextError,
+    StreamConsumedError as StreamConsumedError,
     TranslationError as TranslationError,
 )
 from .._lazy_parts import later
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 _EAGER = [
     "MissingContextError",
+    "StreamConsumedError",
     "TranslationError",
     *_api.__all__,
     *_result.__all__,

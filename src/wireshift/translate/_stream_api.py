@@ -42,7 +42,7 @@ from collections.abc import (
 from typing import Any, Generic, Literal, TypeVar, overload
 
 from .._boundary import foreign
-from .._errors import ArgumentTypeError, UpstreamError
+from .._errors import ArgumentTypeError, StreamConsumedError, UpstreamError
 from .._format import Format, check_format
 from .._notes import Note
 from .._profiles import Profile, get_profile
@@ -50,6 +50,7 @@ from .._sse import DONE as DONE_BYTES
 from .._store import PendingResponse
 from .._toolnames import ToolNameMap
 from .._wire._input import DONE, Event, EventReader, payload_dict
+from .._wire._repeated_chunk import RepeatedTextChunk
 from ..chat._completion import ChatCompletionChunk
 from ..responses._events import ResponseStreamEvent
 from ._compaction_stream import CompactionStream
@@ -83,6 +84,11 @@ class _Pipeline:
         self.turn = turn
         self.encode = encode
         self.reader = EventReader()
+        self._claimed = False
+        # Chat -> Responses: the translator a raw text chunk that repeats the last one may go
+        # straight to, and that chunk's shape (see _wire._repeated_chunk).
+        self._chat: ChatToResponsesStream | None = None
+        self._repeat: RepeatedTextChunk | None = None
         self.translator: (
             ChatToResponsesStream
             | ResponsesToChatStream
@@ -107,6 +113,7 @@ class _Pipeline:
             # upstream is surely chat, so there is nothing to look at).
             self._look = key is None
             self.translator = chat if key is None else CompactionStream(chat, key, encode)
+            self._chat = chat if key is None else None
         else:
             self.translator = ResponsesToChatStream(
                 tool_names=tool_names,
@@ -124,6 +131,14 @@ class _Pipeline:
             # Notes land in the caller's list as the stream goes.
             self.translator.rec.notes = notes
 
+    def claim(self) -> None:
+        """One reading of the input: the events, or their batches, not both."""
+        if self._claimed:
+            raise StreamConsumedError(
+                "this stream is already being read: iterate it or its batches(), once"
+            )
+        self._claimed = True
+
     # feed and finish are the guards of both stream kinds: what escapes them is a
     # WireshiftError (see _boundary); the caller's iterable is read outside them.
     def feed(self, item: Any) -> list[Any]:
@@ -132,6 +147,9 @@ class _Pipeline:
                 # A failure the gateway saw outside the stream (an HTTP error status, a lost
                 # connection): the stream ends with it as if the upstream had sent it.
                 return self.translator.fail(item)
+            chat = self._chat
+            if chat is not None and type(item) is bytes:
+                return self._feed_chat_bytes(chat, item)
             events = self.reader.read(item)
             if self._look and events:
                 self._first(*events[0])
@@ -142,6 +160,36 @@ class _Pipeline:
             return self._deliver(events)
         except Exception as exc:
             foreign(exc, "translating a stream")
+
+    def _feed_chat_bytes(self, chat: ChatToResponsesStream, item: bytes) -> list[Any]:
+        """A raw chunk of a chat stream: a text chunk that repeats the last one's shape is read
+        from its bytes; any other is read the usual way, and teaches the shape when it is one
+        whole event read as a text delta."""
+        reader = self.reader
+        whole = reader.holds_nothing
+        repeat = self._repeat
+        if whole and repeat is not None:
+            text = repeat.content(item)
+            if text is not None:
+                reader.events += 1
+                return chat.feed_content(text)
+        events = reader.read(item)
+        if self._look and events:
+            self._first(*events[0])
+            if self.translator is not chat:  # a Responses stream after all
+                self._chat = None
+                return self._deliver(events)
+        if len(events) != 1:
+            return self._deliver(events)
+        name, payload = events[0]
+        if payload is DONE:
+            return self._deliver(events)
+        out = chat.feed_payload(name, payload)
+        content = chat.last_content
+        if content is not None and whole and name is None:
+            # A chunk of another shape in between (a keep-alive with it...) keeps the last one.
+            self._repeat = RepeatedTextChunk.learn(item, content) or self._repeat
+        return out
 
     def finish(self) -> list[Any]:
         """The events the end of input completes, then the tail; a finished Responses
@@ -232,13 +280,34 @@ class TranslatedStream(_Translated, Iterator[Out], Generic[Out]):
 
     def __init__(self, events: Iterable[Any], pipe: _Pipeline) -> None:
         self._pipe = pipe
+        self._events = events
         self._out = self._run(events)
 
     def _run(self, events: Iterable[Any]) -> Generator[Out, None, None]:
+        self._pipe.claim()
         pipe = self._pipe
         for item in events:
             yield from pipe.feed(item)
         yield from pipe.finish()
+
+    def batches(self) -> Iterator[list[Out]]:
+        """The same events, as one list per input chunk (the events that chunk completed; the
+        end of input's last), never empty. A gateway sends each list in one write, as a
+        pass-through proxy sends each chunk it reads, instead of one write per event: an
+        upstream read that brought several events costs one send. Call it instead of
+        iterating the stream, not after."""
+        self._pipe.claim()
+        return self._batches(self._events)
+
+    def _batches(self, events: Iterable[Any]) -> Generator[list[Out], None, None]:
+        pipe = self._pipe
+        for item in events:
+            out = pipe.feed(item)
+            if out:
+                yield out
+        out = pipe.finish()
+        if out:
+            yield out
 
     def __iter__(self) -> Iterator[Out]:
         # The generator itself: a for loop then runs at generator speed, with no call of
@@ -258,9 +327,11 @@ class AsyncTranslatedStream(_Translated, AsyncIterator[Out], Generic[Out]):
 
     def __init__(self, events: AsyncIterable[Any] | Iterable[Any], pipe: _Pipeline) -> None:
         self._pipe = pipe
+        self._events = events
         self._out = self._run(events)
 
     async def _run(self, events: AsyncIterable[Any] | Iterable[Any]) -> AsyncGenerator[Out, None]:
+        self._pipe.claim()
         pipe = self._pipe
         if isinstance(events, AsyncIterable):
             async for item in events:
@@ -275,6 +346,30 @@ class AsyncTranslatedStream(_Translated, AsyncIterator[Out], Generic[Out]):
 
     def __aiter__(self) -> AsyncIterator[Out]:
         return self._out
+
+    def batches(self) -> AsyncIterator[list[Out]]:
+        """:meth:`TranslatedStream.batches` for ``async for``: one list of events per input
+        chunk, to send in one write."""
+        self._pipe.claim()
+        return self._batches(self._events)
+
+    async def _batches(
+        self, events: AsyncIterable[Any] | Iterable[Any]
+    ) -> AsyncGenerator[list[Out], None]:
+        pipe = self._pipe
+        if isinstance(events, AsyncIterable):
+            async for item in events:
+                out = pipe.feed(item)
+                if out:
+                    yield out
+        else:
+            for item in events:
+                out = pipe.feed(item)
+                if out:
+                    yield out
+        out = pipe.finish()
+        if out:
+            yield out
 
     async def __anext__(self) -> Out:
         return await self._out.__anext__()

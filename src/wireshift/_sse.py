@@ -175,6 +175,20 @@ class SSEDecoder:
         self._retry: int | None = None
 
     @property
+    def between_events(self) -> bool:
+        """Whether the decoder holds nothing: no part of a line, of an event or of a character,
+        no field waiting for the next event, and the byte order mark already looked for."""
+        return (
+            self._bom_done
+            and not self._pending
+            and not self._data
+            and not self._event
+            and not self._skip_lf
+            and not self._utf8_held
+            and self._retry is None
+        )
+
+    @property
     def last_event_id(self) -> str:
         """The last event id seen (``""`` for none): what a reconnect sends as ``Last-Event-ID``."""
         return self._last_id

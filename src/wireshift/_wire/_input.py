@@ -104,6 +104,19 @@ class EventReader:
             argument="events",
         )
 
+    @property
+    def holds_nothing(self) -> bool:
+        """Whether a raw chunk that is one whole event may be read without this reader (and
+        counted in :attr:`events`): the decoder is between events, and raw input is no longer
+        kept for a whole JSON body."""
+        decoder = self._decoder
+        # Raw input is kept only until the first event: after it, none is needed.
+        return (
+            decoder is not None
+            and (self.events > 0 or self._raw is None)
+            and decoder.between_events
+        )
+
     def _hold(self, item: bytes | bytearray | memoryview | str) -> None:
         """Keep raw input until an event comes, in case it is a whole JSON body."""
         raw = self._raw

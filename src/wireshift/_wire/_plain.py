@@ -27,6 +27,7 @@ from ..chat._completion import (
 
 __all__ = [
     "CHUNK_HEAD_TYPES",
+    "SURROGATE_ESCAPE",
     "PlainChoice",
     "PlainChunk",
     "ToolCallParts",
@@ -46,7 +47,7 @@ _NONE = type(None)
 _scan = json.scanner.make_scanner(cast(Any, json.JSONDecoder()))
 _JSON_SPACE = " \t\n\r"
 # A JSON escape of a UTF-16 surrogate: json.loads takes a lone one, pydantic refuses it.
-_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 # pydantic's JSON parser stops at about 200 levels of nesting, json.loads does not.
 _DEPTH_SAFE_LENGTH = 400
 _MAX_OPENINGS = 190
@@ -56,7 +57,7 @@ def loads_object(data: str) -> dict[str, Any] | None:
     """The JSON object in ``data`` as ``json.loads`` reads it, or ``None`` when ``data`` is
     anything pydantic might read differently (not an object, invalid, a surrogate escape,
     deep nesting)."""
-    if "\\u" in data and _SURROGATE.search(data):
+    if "\\u" in data and SURROGATE_ESCAPE.search(data):
         return None
     if not data.isascii():
         try:  # a lone surrogate in the text itself (text fed as str): pydantic refuses it too

@@ -275,6 +275,9 @@ class ChatToResponsesStream:
         self._write_fast = self._fast and encode
         # The last chunk head (all but choices) read fast: an equal one needs no new check.
         self._last_head: dict[str, Any] | None = None
+        self.last_content: str | None = None
+        """The text of the last chunk when it was read fast as a delta of ``content`` alone
+        (its raw bytes then teach a ``RepeatedTextChunk``); else ``None``."""
 
     # --- input ------------------------------------------------------------------------
 
@@ -291,6 +294,7 @@ class ChatToResponsesStream:
 
     def feed_payload(self, name: str | None, payload: Any) -> list[Any]:
         """Take one payload as the shared input reader gives it (see ``_wire._input``)."""
+        self.last_content = None
         if self._finished:
             return []
         self._events += 1
@@ -311,6 +315,16 @@ class ChatToResponsesStream:
             self._fail(out, UpstreamError.interrupted("inside an event"))
         else:
             self._fail(out, UpstreamError.from_text(chunk.text))
+        return out
+
+    def feed_content(self, text: str) -> list[Any]:
+        """Take a chunk that is the last one :attr:`last_content` was set for, but for its
+        ``text`` (the pipeline reads it from the raw bytes): as :meth:`feed_payload` would."""
+        if self._finished:
+            return []
+        self._events += 1
+        out: list[Any] = []
+        self._apply(out, None, text, None, None)
         return out
 
     def _feed_text(self, data: str) -> list[Any]:
@@ -373,6 +387,8 @@ class ChatToResponsesStream:
         index, delta, finish_reason, calls = plain[0]
         if index or finish_reason is not None:
             return None
+        if len(delta) == 1 and type(delta.get("content")) is str:
+            self.last_content = delta["content"]
         reasoning = None
         if not self._reasoning_keys.isdisjoint(delta):  # most deltas carry no reasoning
             reasoning = joined_reasoning([delta.get(name) for name in self._reasoning_fields])

@@ -91,8 +91,8 @@ def test_a_long_recorded_turn_is_read_from_bytes(monkeypatch: pytest.MonkeyPatch
     assert (events, notes) == _translated(_as_text(chunks))
     deltas = [json.loads(e.split("data: ", 1)[1]) for e in events if "output_text.delta" in e]
     sent = [json.loads(c[6:])["choices"] for c in chunks if c.startswith(b"data: {")]
-    text = "".join(choices[0]["delta"].get("content") or "" for choices in sent if choices)
-    assert "".join(d["delta"] for d in deltas) == text
+    written = "".join(choices[0]["delta"].get("content") or "" for choices in sent if choices)
+    assert "".join(d["delta"] for d in deltas) == written
 
 
 # (the chunk between the teaching chunk and the last one; how many chunks the raw path reads:

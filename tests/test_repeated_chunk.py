@@ -1,24 +1,27 @@
-"""A chat text chunk that repeats the last one but for its text is read from its raw bytes
-(``_wire/_repeated_chunk.py``). The oracle is the usual reading: the same chunks handed over
-as ``str`` never take the raw path, so both must give the same events and notes, whatever
-changed between two chunks.
+"""A delta event that repeats an earlier one but for its changing values is read from its
+raw bytes (``_wire/_repeated_chunk.py``): chat text chunks, and Responses delta events. The
+oracle is the usual reading: the same chunks handed over as ``str`` never take the raw path,
+so both must give the same events, notes and failure, whatever changed between two events.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from wireshift import UpstreamError
 from wireshift._wire import _repeated_chunk
-from wireshift._wire._repeated_chunk import RepeatedTextChunk
+from wireshift._wire._repeated_chunk import EventShape
 from wireshift.translate._stream_api import translate_stream
 
 STREAMS = Path(__file__).parent / "data" / "streams"
 CHAT = sorted((STREAMS / "chat").glob("*.sse")) + sorted(STREAMS.glob("*/chat_*.sse"))
+RESPONSES = [STREAMS / "codex_turn.sse", *sorted(STREAMS.glob("*/responses_*.sse"))]
 IDS = re.compile(r"(resp|msg|rs|fc)_[0-9a-f]{16,}")
 COMPLETED = re.compile(r'"completed_at":\d+')
 
@@ -45,11 +48,16 @@ def _stream(middle: list[bytes]) -> list[bytes]:
     ]
 
 
-def _translated(chunks: list[Any], **options: Any) -> tuple[list[str], list[str]]:
-    stream = translate_stream(chunks, to="responses", encode=True, **options)
-    # Ids are random, and completed_at the clock's: blanked, they are left to compare.
-    events = [COMPLETED.sub("", IDS.sub(r"\1_", event.decode())) for event in stream]
-    return events, [str(note) for note in stream.notes]
+def _translated(chunks: list[Any], to: str = "responses", **options: Any) -> Any:
+    stream = translate_stream(chunks, to=to, encode=True, **options)  # type: ignore[call-overload]
+    events: list[str] = []
+    failure = None
+    try:
+        # Ids are random, and completed_at the clock's: blanked, they are left to compare.
+        events += (COMPLETED.sub("", IDS.sub(r"\1_", event.decode())) for event in stream)
+    except UpstreamError as error:
+        failure = (error.status, error.code, error.message)
+    return events, [str(note) for note in stream.notes], failure
 
 
 def _as_text(chunks: list[bytes]) -> list[str]:
@@ -57,18 +65,23 @@ def _as_text(chunks: list[bytes]) -> list[str]:
 
 
 class _Taken:
-    """How many chunks the raw path read."""
+    """The raw chunks the raw path read."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.count = 0
-        content = RepeatedTextChunk.content
+        self.chunks: list[bytes] = []
+        read = EventShape.read
 
-        def counted(shape: RepeatedTextChunk, raw: bytes) -> str | None:
-            text = content(shape, raw)
-            self.count += text is not None
-            return text
+        def counted(shape: EventShape, raw: bytes) -> Any:
+            found = read(shape, raw)
+            if found is not None:
+                self.chunks.append(raw)
+            return found
 
-        monkeypatch.setattr(_repeated_chunk.RepeatedTextChunk, "content", counted)
+        monkeypatch.setattr(_repeated_chunk.EventShape, "read", counted)
+
+    @property
+    def count(self) -> int:
+        return len(self.chunks)
 
 
 @pytest.mark.parametrize("path", CHAT, ids=lambda p: p.name)
@@ -79,6 +92,15 @@ def test_recorded_streams_read_the_same_from_bytes(
     assert _translated(lines) == _translated(_as_text(lines))
 
 
+@pytest.mark.parametrize("path", RESPONSES, ids=lambda p: p.name)
+def test_recorded_responses_streams_read_the_same_from_bytes(path: Path) -> None:
+    lines = path.read_bytes().splitlines(keepends=True)
+    assert _translated(lines, "chat") == _translated(_as_text(lines), "chat")
+    # Split where the events end (one event a chunk, as servers write them): the raw path.
+    events = [event + b"\n\n" for event in path.read_bytes().split(b"\n\n") if event.strip()]
+    assert _translated(events, "chat") == _translated(_as_text(events), "chat")
+
+
 def test_a_long_recorded_turn_is_read_from_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
     text = (STREAMS / "chat" / "text.sse").read_bytes().split(b"\n\n")
     # The recorded text chunk, repeated with other words: most chunks of a real turn.
@@ -86,9 +108,10 @@ def test_a_long_recorded_turn_is_read_from_bytes(monkeypatch: pytest.MonkeyPatch
     repeated = [text[1].replace(b'"Hello"', word.encode()) + b"\n\n" for word in words]
     chunks = [text[0] + b"\n\n", text[1] + b"\n\n", *repeated, *(t + b"\n\n" for t in text[2:])]
     taken = _Taken(monkeypatch)
-    events, notes = _translated(chunks)
+    got = _translated(chunks)
     assert taken.count == len(repeated) + 1  # and ", world", recorded in the same shape
-    assert (events, notes) == _translated(_as_text(chunks))
+    assert got == _translated(_as_text(chunks))
+    events = got[0]
     deltas = [json.loads(e.split("data: ", 1)[1]) for e in events if "output_text.delta" in e]
     sent = [json.loads(c[6:])["choices"] for c in chunks if c.startswith(b"data: {")]
     written = "".join(choices[0]["delta"].get("content") or "" for choices in sent if choices)
@@ -120,7 +143,7 @@ VARIANTS: list[tuple[bytes, int]] = [
     (_chunk('{"content":"x"}') + _chunk('{"content":"y"}'), 1),  # two events
     (b": keep-alive\n\n" + _chunk('{"content":"x"}'), 1),
     (_chunk('{"content":"x"}').replace(b"\n\n", b"\r\n\r\n"), 1),
-    (b"event: message\n" + _chunk('{"content":"x"}'), 1),
+    (b"event: message\n" + _chunk('{"content":"x"}'), 0),  # another shape, learned
     (_chunk('{"content":"x"}').replace(b"data: ", b"data:"), 0),
     (_chunk('{"content":"x"}').replace(b"x", b"\xff"), 1),  # not UTF-8
     (_chunk('{"content":"x"}').replace(b"}\n\n", b"}  \n\n"), 1),
@@ -151,16 +174,105 @@ def test_cut_chunks_and_other_profiles_read_the_same(monkeypatch: pytest.MonkeyP
             )
 
 
-def test_the_shape_is_learned_only_from_one_whole_data_line() -> None:
+def test_the_shape_is_learned_only_from_one_whole_event() -> None:
+    content = (("content", str),)
     good = _chunk('{"content":"Hello"}')
-    assert RepeatedTextChunk.learn(good, "Hello") is not None
-    assert RepeatedTextChunk.learn(good, "Other") is None  # not what the reading gave
-    assert RepeatedTextChunk.learn(b": c\n\n" + good, "Hello") is None
-    assert RepeatedTextChunk.learn(good + good, "Hello") is None
-    assert RepeatedTextChunk.learn(good.replace(b"\n\n", b"\r\n\r\n"), "Hello") is None
+    assert EventShape.learn(good, content, ("Hello",)) is not None
+    assert EventShape.learn(good, content, ("Other",)) is None  # not what the reading gave
+    assert EventShape.learn(b": c\n\n" + good, content, ("Hello",)) is None
+    assert EventShape.learn(good + good, content, ("Hello",)) is None
+    assert EventShape.learn(good.replace(b"\n\n", b"\r\n\r\n"), content, ("Hello",)) is None
     logprobs = _chunk('{"content":"Hello"}', tail=',"logprobs":{"content":[]}}]}')
-    assert RepeatedTextChunk.learn(logprobs, "Hello") is None  # "content" twice
-    shape = RepeatedTextChunk.learn(_chunk('{"content" : "Hello"}'), "Hello")
+    assert EventShape.learn(logprobs, content, ("Hello",)) is None  # "content" twice
+    shape = EventShape.learn(_chunk('{"content" : "Hello"}'), content, ("Hello",))
     assert shape is not None
-    assert shape.content(_chunk('{"content" : "Bye"}')) == "Bye"
-    assert shape.content(_chunk('{"content":"Bye"}')) is None
+    read = shape.read(_chunk('{"content" : "Bye"}'))
+    assert read is not None
+    assert list(read[0]) == ["Bye"]
+    assert read[1][shape.data_start : -2] == _chunk('{"content" : "Bye"}').decode()[6:-2]
+    assert shape.read(_chunk('{"content":"Bye"}')) is None
+
+
+def _codex_events() -> list[bytes]:
+    """The recorded Codex turn, one event a chunk."""
+    raw = (STREAMS / "codex_turn.sse").read_bytes()
+    return [event + b"\n\n" for event in raw.split(b"\n\n") if event.strip()]
+
+
+def _delta_event(change: dict[str, Any] | Callable[[bytes], bytes]) -> bytes:
+    """The turn's first text delta event, changed by ``change`` (its data as a dict, or the
+    whole event's bytes)."""
+    first = next(e for e in _codex_events() if e.startswith(b"event: response.output_text.delta"))
+    name, data = first.split(b"\ndata: ", 1)
+    if callable(change):
+        return change(first)
+    event = json.loads(data)
+    event.update(change)
+    return name + b"\ndata: " + json.dumps(event, separators=(",", ":")).encode() + b"\n\n"
+
+
+DELTA_VARIANTS: list[tuple[str, bytes, bool]] = [
+    ("the next number", _delta_event({"sequence_number": 900, "delta": " next"}), True),
+    ("a longer obfuscation", _delta_event({"sequence_number": 901, "obfuscation": "x" * 40}), True),
+    ("escapes", _delta_event({"sequence_number": 902, "delta": 'a "b"\n\\ /é 你'}), True),
+    ("an ASCII escape", _delta_event(lambda e: e.replace(b'"I\'ll"', b'"\\u0041"')), True),
+    (
+        "a surrogate escape",
+        _delta_event(lambda e: e.replace(b'"I\'ll"', b'"\\ud83d\\ude00"')),
+        False,
+    ),
+    ("a repeat of an earlier event", b"", True),  # filled in below: the teaching event again
+    (
+        "a fraction",
+        _delta_event(lambda e: e.replace(b'"sequence_number":16', b'"sequence_number":16.0')),
+        False,
+    ),
+    (
+        "an exponent",
+        _delta_event(lambda e: e.replace(b'"sequence_number":16', b'"sequence_number":1e3')),
+        False,
+    ),
+    ("a field more", _delta_event({"sequence_number": 903, "extra": 1}), False),
+    ("another item", _delta_event({"sequence_number": 904, "item_id": "msg_other"}), False),
+    ("no obfuscation", _delta_event(lambda e: e.replace(b',"obfuscation":"aZ3"', b"")), False),
+    ("a null delta", _delta_event({"sequence_number": 905, "delta": None}), False),
+    ("no event line", _delta_event(lambda e: e.split(b"\n", 1)[1]), False),
+    (
+        "another event name",
+        _delta_event(lambda e: e.replace(b"event: response.output_text.delta", b"event: x")),
+        False,
+    ),
+    ("a cut event", _delta_event(lambda e: e[:-3]), False),
+    ("two events", _delta_event(lambda e: e + e), False),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "middle", "raw"), DELTA_VARIANTS, ids=[v[0] for v in DELTA_VARIANTS]
+)
+def test_a_responses_delta_reads_as_the_usual_reading_reads_it(
+    what: str, middle: bytes, raw: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = _codex_events()
+    first = next(i for i, e in enumerate(events) if e.startswith(b"event: response.output_text"))
+    if not middle:
+        middle = events[first]
+    # After the second text delta, which repeats the first one's shape and so is read raw.
+    chunks = [*events[: first + 2], middle, *events[first + 2 :]]
+    expected = _translated(_as_text(chunks), "chat")
+    taken = _Taken(monkeypatch)
+    assert _translated(chunks, "chat") == expected
+    assert events[first + 1] in taken.chunks
+    assert (middle in taken.chunks) is raw
+    if what == "a repeat of an earlier event":
+        assert any("a repeat of the event with sequence_number" in n for n in expected[1])
+
+
+def test_a_long_responses_turn_is_read_from_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    events = _codex_events()
+    deltas = [i for i, e in enumerate(events) if e.split(b"\n", 1)[0].endswith(b".delta")]
+    taken = _Taken(monkeypatch)
+    assert _translated(events, "chat") == _translated(_as_text(events), "chat")
+    # Every delta but the first of each kind and item is read raw.
+    firsts = {events[i].split(b'"sequence_number"', 1)[0] for i in deltas}
+    assert taken.count == len(deltas) - len(firsts) > 0

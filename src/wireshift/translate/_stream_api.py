@@ -50,12 +50,12 @@ from .._sse import DONE as DONE_BYTES
 from .._store import PendingResponse
 from .._toolnames import ToolNameMap
 from .._wire._input import DONE, Event, EventReader, payload_dict
-from .._wire._repeated_chunk import RepeatedTextChunk
+from .._wire._repeated_chunk import ANY_STRING, EventShape
 from ..chat._completion import ChatCompletionChunk
 from ..responses._events import ResponseStreamEvent
 from ._compaction_stream import CompactionStream
 from ._restore import ResponsesRestoreStream
-from ._stream_to_chat import ResponsesToChatStream
+from ._stream_to_chat import DeltaPlace, ResponsesToChatStream
 from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
 
 __all__ = ["AsyncTranslatedStream", "TranslatedStream", "atranslate_stream", "translate_stream"]
@@ -85,10 +85,13 @@ class _Pipeline:
         self.encode = encode
         self.reader = EventReader()
         self._claimed = False
-        # Chat -> Responses: the translator a raw text chunk that repeats the last one may go
-        # straight to, and that chunk's shape (see _wire._repeated_chunk).
+        # The translator a raw delta event that repeats an earlier one's shape goes straight
+        # to (see _wire._repeated_chunk): the chat text chunk's shape, or the shapes of the
+        # Responses delta events lately seen (text, reasoning and arguments interleave).
         self._chat: ChatToResponsesStream | None = None
-        self._repeat: RepeatedTextChunk | None = None
+        self._text_shape: EventShape | None = None
+        self._responses: ResponsesToChatStream | None = None
+        self._delta_shapes: list[tuple[EventShape, DeltaPlace, bool]] = []
         self.translator: (
             ChatToResponsesStream
             | ResponsesToChatStream
@@ -115,7 +118,7 @@ class _Pipeline:
             self.translator = chat if key is None else CompactionStream(chat, key, encode)
             self._chat = chat if key is None else None
         else:
-            self.translator = ResponsesToChatStream(
+            self.translator = self._responses = ResponsesToChatStream(
                 tool_names=tool_names,
                 profile=profile,
                 include_usage=include_usage,
@@ -147,9 +150,13 @@ class _Pipeline:
                 # A failure the gateway saw outside the stream (an HTTP error status, a lost
                 # connection): the stream ends with it as if the upstream had sent it.
                 return self.translator.fail(item)
-            chat = self._chat
-            if chat is not None and type(item) is bytes:
-                return self._feed_chat_bytes(chat, item)
+            if type(item) is bytes:
+                chat = self._chat
+                if chat is not None:
+                    return self._feed_chat_bytes(chat, item)
+                responses = self._responses
+                if responses is not None:
+                    return self._feed_responses_bytes(responses, item)
             events = self.reader.read(item)
             if self._look and events:
                 self._first(*events[0])
@@ -167,12 +174,12 @@ class _Pipeline:
         whole event read as a text delta."""
         reader = self.reader
         whole = reader.holds_nothing
-        repeat = self._repeat
-        if whole and repeat is not None:
-            text = repeat.content(item)
-            if text is not None:
+        shape = self._text_shape
+        if whole and shape is not None:
+            read = shape.read(item)
+            if read is not None:
                 reader.events += 1
-                return chat.feed_content(text)
+                return chat.feed_content(read[0][0])
         events = reader.read(item)
         if self._look and events:
             self._first(*events[0])
@@ -188,7 +195,52 @@ class _Pipeline:
         content = chat.last_content
         if content is not None and whole and name is None:
             # A chunk of another shape in between (a keep-alive with it...) keeps the last one.
-            self._repeat = RepeatedTextChunk.learn(item, content) or self._repeat
+            learned = EventShape.learn(item, _CONTENT, (content,))
+            self._text_shape = learned or shape
+        return out
+
+    def _feed_responses_bytes(self, responses: ResponsesToChatStream, item: bytes) -> list[Any]:
+        """A raw chunk of a Responses stream: a delta event that repeats the shape of a recent
+        one is read from its bytes; any other is read the usual way, and teaches a shape when
+        it is one whole event read fast as a delta."""
+        reader = self.reader
+        whole = reader.holds_nothing
+        if whole:
+            shapes = self._delta_shapes
+            for at, (shape, place, numbered) in enumerate(shapes):
+                read = shape.read(item)
+                if read is not None:
+                    if at:  # deltas come in runs of one kind: its shape is tried first
+                        shapes.insert(0, shapes.pop(at))
+                    values, text = read
+                    reader.events += 1
+                    seq = values[1] if numbered else None
+                    data = text[shape.data_start : -2]
+                    return responses.feed_delta(place, seq, values[0], data)
+        events = reader.read(item)
+        if len(events) != 1:
+            return self._deliver(events)
+        name, payload = events[0]
+        if payload is DONE:
+            return self._deliver(events)
+        out = responses.feed_payload(name, payload)
+        fast = responses.last_delta
+        if fast is not None and whole:
+            # The delta first, then the number when there is one, then the obfuscation.
+            holes: list[tuple[str, type]] = [("delta", str)]
+            expected: list[Any] = [fast.delta]
+            if fast.seq is not None:
+                holes.append(("sequence_number", int))
+                expected.append(fast.seq)
+            if fast.obfuscated:
+                holes.append(("obfuscation", str))
+                expected.append(ANY_STRING)
+            learned = EventShape.learn(item, tuple(holes), tuple(expected))
+            if learned is not None:
+                # The newest first; text, reasoning and arguments: a few shapes at most.
+                shapes = self._delta_shapes
+                shapes.insert(0, (learned, fast.place, fast.seq is not None))
+                del shapes[_DELTA_SHAPES:]
         return out
 
     def finish(self) -> list[Any]:
@@ -255,6 +307,11 @@ class _Pipeline:
         finished = self.translator.final
         failed = self.translator.error is not None
         return [DONE_BYTES] if finished is not None and not failed else []
+
+
+_CONTENT: tuple[tuple[str, type], ...] = (("content", str),)
+_DELTA_SHAPES = 4
+"""How many Responses delta shapes are kept (the newest)."""
 
 
 class _Translated:

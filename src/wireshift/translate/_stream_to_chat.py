@@ -20,7 +20,7 @@ Speed: delta events given as JSON text are read as dicts, not validated into mod
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from .._errors import UpstreamError, quoted
 from .._profiles import Profile, get_profile
@@ -61,12 +61,34 @@ from ._fast import EventTemplate, construct
 from ._toolforms import form_call_arguments
 
 __all__ = [
+    "DeltaPlace",
+    "FastDelta",
     "ResponsesToChatStream",
     "chat_finish_reason",
     "error_from_event",
     "responses_to_chat_chunks",
     "responses_usage_to_chat",
 ]
+
+
+class DeltaPlace(NamedTuple):
+    """Where a delta event's text goes: what it is, and the item (and summary part) it
+    belongs to."""
+
+    what: str
+    item_id: Any
+    output_index: Any
+    summary_index: Any
+
+
+class FastDelta(NamedTuple):
+    """A delta event as the fast reading read it: its place and the values that change from
+    one delta to the next (``obfuscated``: whether it had an ``obfuscation`` string)."""
+
+    place: DeltaPlace
+    seq: int | None
+    delta: str
+    obfuscated: bool
 
 
 def error_from_event(event: Any) -> UpstreamError:
@@ -132,6 +154,9 @@ class ResponsesToChatStream:
         self._unread_types: set[str] = set()
         # The latest events by sequence number, for dropping repeats.
         self._recent = RecentEvents()
+        self.last_delta: FastDelta | None = None
+        """The last event when it was read fast as a delta (its raw bytes then teach an
+        ``EventShape``); else ``None``."""
 
     def _chunk(
         self, delta: ChunkDelta | None, finish_reason: str | None = None
@@ -165,6 +190,7 @@ class ResponsesToChatStream:
 
     def feed_payload(self, name: str | None, payload: Any) -> list[Any]:
         """Take one payload as the shared input reader gives it (see ``_wire._input``)."""
+        self.last_delta = None
         if self._finished:
             return []
         self._events += 1
@@ -273,16 +299,35 @@ class ResponsesToChatStream:
         # the last event read fast, needs no new check.
         delta = event.pop("delta", None)
         seq = event.pop("sequence_number", None)
+        obfuscation = event.pop("obfuscation", None)
         if (
             type(delta) is not str
             or type(seq) not in _INT_OR_NONE
-            or type(event.pop("obfuscation", None)) not in _STR_OR_NONE
+            or type(obfuscation) not in _STR_OR_NONE
         ):
             return None
+        obfuscated = obfuscation is not None
         if event != self._last_event:
             if event.get("logprobs") or not conforms(event, types):
                 return None
             self._last_event = event
+        place = DeltaPlace(
+            what, event.get("item_id"), event.get("output_index"), event.get("summary_index")
+        )
+        self.last_delta = FastDelta(place, seq, delta, obfuscated)
+        return self._take_delta(place, seq, delta, data)
+
+    def feed_delta(self, place: DeltaPlace, seq: int | None, delta: str, data: str) -> list[Any]:
+        """Take a delta event that is one :attr:`last_delta` was set for but for its number,
+        ``delta`` and ``obfuscation`` (the pipeline reads them from the raw bytes; ``data`` is
+        its JSON text): as :meth:`feed_payload` would."""
+        self.last_delta = None
+        if self._finished:
+            return []
+        self._events += 1
+        return self._take_delta(place, seq, delta, data)
+
+    def _take_delta(self, place: DeltaPlace, seq: int | None, delta: str, data: str) -> list[Any]:
         # Only now is the event surely read here (else the model path takes its number).
         if seq is not None:
             recent = self._recent
@@ -291,14 +336,13 @@ class ResponsesToChatStream:
                 recent.texts[seq % DEDUPE_WINDOW] = data
             elif recent.take(seq, data):
                 return self._repeat(seq)
+        what = place.what
         if what == "text":
-            chunks = self._text(delta, event.get("item_id"), event.get("output_index"))
+            chunks = self._text(delta, place.item_id, place.output_index)
         elif what == "reasoning":
-            chunks = self._reasoning(
-                delta, event.get("item_id"), event.get("output_index"), event.get("summary_index")
-            )
+            chunks = self._reasoning(delta, place.item_id, place.output_index, place.summary_index)
         else:
-            chunks = self._args_delta(event.get("item_id"), event.get("output_index"), delta)
+            chunks = self._args_delta(place.item_id, place.output_index, delta)
         return self._out(chunks)
 
     def close(self) -> list[Any]:

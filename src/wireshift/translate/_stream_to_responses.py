@@ -277,7 +277,7 @@ class ChatToResponsesStream:
         self._last_head: dict[str, Any] | None = None
         self.last_content: str | None = None
         """The text of the last chunk when it was read fast as a delta of ``content`` alone
-        (its raw bytes then teach a ``RepeatedTextChunk``); else ``None``."""
+        (its raw bytes then teach an ``EventShape``); else ``None``."""
 
     # --- input ------------------------------------------------------------------------
 

@@ -23,11 +23,19 @@ def tests(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def coverage(session: nox.Session) -> None:
     """The tests of ``tests`` under branch coverage, failing below pyproject's fail_under
-    (the default sessions run this instead of ``tests``)."""
+    (the default sessions run this instead of ``tests``). Two workers, one per core of the
+    CI machine: serially under coverage the suite took 13 of CI's 15 minutes."""
     session.install("-e", ".[zstd]", "--group", "test", "--group", "e2e", "--group", "coverage")
-    session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "pytest", "-m", "not e2e", *session.posargs)
-    session.run("coverage", "report")
+    session.run(
+        "pytest",
+        "-m",
+        "not e2e",
+        "-n",
+        "2",
+        "--cov=wireshift",
+        "--cov-report=term",
+        *session.posargs,
+    )
 
 
 @nox.session(python=PYTHON)

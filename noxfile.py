@@ -32,6 +32,10 @@ def coverage(session: nox.Session) -> None:
         "not e2e",
         "-n",
         "2",
+        # A test can take minutes (the gateway smoke test makes LiteLLM's venv on a fresh
+        # clone): an idle worker takes over the tests queued behind it.
+        "--dist",
+        "worksteal",
         "--cov=wireshift",
         "--cov-report=term",
         *session.posargs,

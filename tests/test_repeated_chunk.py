@@ -60,6 +60,12 @@ def _translated(chunks: list[Any], to: str = "responses", **options: Any) -> Any
     return events, [str(note) for note in stream.notes], failure
 
 
+def _events(path: Path) -> list[bytes]:
+    """A recorded stream, one event a chunk (as servers write them: the raw path's input)."""
+    raw = path.read_bytes()
+    return [event + b"\n\n" for event in raw.split(b"\n\n") if event.strip()]
+
+
 def _as_text(chunks: list[bytes]) -> list[str]:
     return [chunk.decode("utf-8", "replace") for chunk in chunks]
 
@@ -85,19 +91,19 @@ class _Taken:
 
 
 @pytest.mark.parametrize("path", CHAT, ids=lambda p: p.name)
-def test_recorded_streams_read_the_same_from_bytes(
-    path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_recorded_streams_read_the_same_from_bytes(path: Path) -> None:
     lines = path.read_bytes().splitlines(keepends=True)
     assert _translated(lines) == _translated(_as_text(lines))
+    # Split where the events end (one event a chunk, as servers write them): the raw path.
+    events = _events(path)
+    assert _translated(events) == _translated(_as_text(events))
 
 
 @pytest.mark.parametrize("path", RESPONSES, ids=lambda p: p.name)
 def test_recorded_responses_streams_read_the_same_from_bytes(path: Path) -> None:
     lines = path.read_bytes().splitlines(keepends=True)
     assert _translated(lines, "chat") == _translated(_as_text(lines), "chat")
-    # Split where the events end (one event a chunk, as servers write them): the raw path.
-    events = [event + b"\n\n" for event in path.read_bytes().split(b"\n\n") if event.strip()]
+    events = _events(path)
     assert _translated(events, "chat") == _translated(_as_text(events), "chat")
 
 
@@ -163,7 +169,7 @@ def test_a_chunk_reads_as_the_usual_reading_reads_it(
     assert taken.count == raw
 
 
-def test_cut_chunks_and_other_profiles_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cut_chunks_and_other_profiles_read_the_same() -> None:
     chunks = _stream([_chunk('{"content":"<think>a</think>b"}'), _chunk('{"content":" c"}')])
     whole = b"".join(chunks)
     for size in (1, 7, 64, len(whole)):
@@ -195,8 +201,7 @@ def test_the_shape_is_learned_only_from_one_whole_event() -> None:
 
 def _codex_events() -> list[bytes]:
     """The recorded Codex turn, one event a chunk."""
-    raw = (STREAMS / "codex_turn.sse").read_bytes()
-    return [event + b"\n\n" for event in raw.split(b"\n\n") if event.strip()]
+    return _events(STREAMS / "codex_turn.sse")
 
 
 def _delta_event(change: dict[str, Any] | Callable[[bytes], bytes]) -> bytes:

@@ -157,16 +157,22 @@ class _Pipeline:
                 responses = self._responses
                 if responses is not None:
                     return self._feed_responses_bytes(responses, item)
-            events = self.reader.read(item)
-            if self._look and events:
-                self._first(*events[0])
-            if len(events) == 1:  # the usual raw chunk: one event
-                name, payload = events[0]
-                if payload is not DONE:
-                    return self.translator.feed_payload(name, payload)
-            return self._deliver(events)
+            return self._read(item)[0]
         except Exception as exc:
             foreign(exc, "translating a stream")
+
+    def _read(self, item: Any) -> tuple[list[Any], bool, str | None]:
+        """Read ``item`` the usual way and translate what it completes: the output, whether
+        it was one payload event (fed alone, so its reading may teach a shape), and that
+        event's name."""
+        events = self.reader.read(item)
+        if self._look and events:
+            self._first(*events[0])
+        if len(events) == 1:  # the usual raw chunk: one event
+            name, payload = events[0]
+            if payload is not DONE:
+                return self.translator.feed_payload(name, payload), True, name
+        return self._deliver(events), False, None
 
     def _feed_chat_bytes(self, chat: ChatToResponsesStream, item: bytes) -> list[Any]:
         """A raw chunk of a chat stream: a text chunk that repeats the last one's shape is read
@@ -180,20 +186,12 @@ class _Pipeline:
             if read is not None:
                 reader.events += 1
                 return chat.feed_content(read[0][0])
-        events = reader.read(item)
-        if self._look and events:
-            self._first(*events[0])
-            if self.translator is not chat:  # a Responses stream after all
-                self._chat = None
-                return self._deliver(events)
-        if len(events) != 1:
-            return self._deliver(events)
-        name, payload = events[0]
-        if payload is DONE:
-            return self._deliver(events)
-        out = chat.feed_payload(name, payload)
+        out, single, name = self._read(item)
+        if self.translator is not chat:  # a Responses stream after all (see _first)
+            self._chat = None
+            return out
         content = chat.last_content
-        if content is not None and whole and name is None:
+        if content is not None and single and whole and name is None:
             # A chunk of another shape in between (a keep-alive with it...) keeps the last one.
             learned = EventShape.learn(item, _CONTENT, (content,))
             self._text_shape = learned or shape
@@ -217,15 +215,9 @@ class _Pipeline:
                     seq = values[1] if numbered else None
                     data = text[shape.data_start : -2]
                     return responses.feed_delta(place, seq, values[0], data)
-        events = reader.read(item)
-        if len(events) != 1:
-            return self._deliver(events)
-        name, payload = events[0]
-        if payload is DONE:
-            return self._deliver(events)
-        out = responses.feed_payload(name, payload)
+        out, single, _ = self._read(item)
         fast = responses.last_delta
-        if fast is not None and whole:
+        if fast is not None and single and whole:
             # The delta first, then the number when there is one, then the obfuscation.
             holes: list[tuple[str, type]] = [("delta", str)]
             expected: list[Any] = [fast.delta]

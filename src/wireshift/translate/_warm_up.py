@@ -20,12 +20,6 @@ def _chat_chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) 
     return f"data: {json.dumps(chunk)}\n\n".encode()
 
 
-def _usage_chunk(usage: dict[str, int]) -> bytes:
-    chunk = {"id": "chatcmpl-warm", "object": "chat.completion.chunk", "created": 0}
-    data = json.dumps({**chunk, "model": "warm", "choices": [], "usage": usage})
-    return f"data: {data}\n\n".encode()
-
-
 def _samples() -> tuple[dict[str, Any], list[bytes]]:
     """A Responses request with the usual tools and items, and a chat stream with reasoning,
     text and a tool call."""
@@ -77,7 +71,7 @@ def _samples() -> tuple[dict[str, Any], list[bytes]]:
         _chat_chunk({"tool_calls": [{**call, "function": {"name": "run", "arguments": ""}}]}),
         _chat_chunk({"tool_calls": [{"index": 0, "function": {"arguments": '{"cmd":"ls"}'}}]}),
         _chat_chunk({}, "tool_calls"),
-        _usage_chunk(usage),
+        _chat_chunk({}, choices=[], usage=usage),  # the usage chunk: no choices
         b"data: [DONE]\n\n",
     ]
     return request, stream

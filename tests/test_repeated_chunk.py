@@ -22,7 +22,7 @@ from wireshift.translate._stream_api import translate_stream
 STREAMS = Path(__file__).parent / "data" / "streams"
 CHAT = sorted((STREAMS / "chat").glob("*.sse")) + sorted(STREAMS.glob("*/chat_*.sse"))
 RESPONSES = [STREAMS / "codex_turn.sse", *sorted(STREAMS.glob("*/responses_*.sse"))]
-IDS = re.compile(r"(resp|msg|rs|fc)_[0-9a-f]{16,}")
+IDS = re.compile(r"(resp|msg|rs|fc|call)_[0-9a-f]{16,}")
 COMPLETED = re.compile(r'"completed_at":\d+')
 
 HEAD = (
@@ -143,14 +143,14 @@ VARIANTS: list[tuple[bytes, int]] = [
     (_chunk('{"content":null}'), 1),
     (_chunk('{"content":7}'), 1),
     (_chunk('{"content":"cut'), 1),
-    # A text chunk of another shape is learned: the last one is then not read raw.
-    (_chunk('{"content":"x"}', head=HEAD.replace("qwen3", "other")), 0),
+    # A text chunk of another shape is learned; the last one is read raw by the first shape.
+    (_chunk('{"content":"x"}', head=HEAD.replace("qwen3", "other")), 1),
     (_chunk('{"content":"x"}', tail=',"logprobs":null,"finish_reason":"length"}]}'), 1),
     (_chunk('{"content":"x"}') + _chunk('{"content":"y"}'), 1),  # two events
     (b": keep-alive\n\n" + _chunk('{"content":"x"}'), 1),
     (_chunk('{"content":"x"}').replace(b"\n\n", b"\r\n\r\n"), 1),
-    (b"event: message\n" + _chunk('{"content":"x"}'), 0),  # another shape, learned
-    (_chunk('{"content":"x"}').replace(b"data: ", b"data:"), 0),
+    (b"event: message\n" + _chunk('{"content":"x"}'), 1),  # another shape, learned
+    (_chunk('{"content":"x"}').replace(b"data: ", b"data:"), 1),
     (_chunk('{"content":"x"}').replace(b"x", b"\xff"), 1),  # not UTF-8
     (_chunk('{"content":"x"}').replace(b"}\n\n", b"}  \n\n"), 1),
     # The event is not ended: the last chunk continues it, and nothing is read raw.
@@ -167,6 +167,119 @@ def test_a_chunk_reads_as_the_usual_reading_reads_it(
     taken = _Taken(monkeypatch)
     assert _translated(chunks) == expected
     assert taken.count == raw
+
+
+CALL = '{"tool_calls":[{"index":0,"function":{"arguments":%s}}]}'
+REASON = '{"reasoning_content":%s}'
+
+
+def _call_stream(middle: list[bytes]) -> list[bytes]:
+    """A turn with reasoning, text and a tool call: each kind's delta is taught by its first
+    chunk, then ``middle``, then one more of each kind, then the end."""
+    start = '{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f"}}]}'
+    return [
+        _chunk('{"role":"assistant","content":""}'),
+        _chunk(REASON % '"plan"'),
+        _chunk('{"content":"Hello"}'),
+        _chunk(start),
+        _chunk(CALL % '"{\\"a\\":"'),
+        *middle,
+        _chunk(CALL % '"1}"'),
+        _chunk("{}", tail=',"logprobs":null,"finish_reason":"tool_calls"}]}'),
+        b"data: [DONE]\n\n",
+    ]
+
+
+# (the chunks between the teaching chunks and the last one; how many chunks the raw path
+# reads). Two chunks alike but for their text: the second is read raw only if the first
+# taught its shape, which it must not when the delta holds more than the text.
+CALL_VARIANTS: list[tuple[str, bytes | list[bytes], int]] = [
+    ("arguments", _chunk(CALL % '" x"'), 2),
+    ("empty arguments", _chunk(CALL % '""'), 2),
+    ("escaped arguments", _chunk(CALL % '"\\"q\\" \\u00e9\\n"'), 2),
+    ("a surrogate in arguments", _chunk(CALL % '"\\ud83d\\ude00"'), 1),
+    ("null arguments", _chunk(CALL % "null"), 1),
+    ("another call", _chunk(CALL.replace('"index":0', '"index":1') % '" x"'), 1),
+    (
+        "a second call starts",
+        _chunk(
+            '{"tool_calls":[{"index":1,"id":"call_2","type":"function",'
+            '"function":{"name":"g","arguments":"{}"}}]}'
+        ),
+        1,
+    ),
+    (
+        "two calls",
+        _chunk(CALL.replace("}}]", '}},{"index":1,"function":{"arguments":"y"}}]') % '"x"'),
+        1,
+    ),
+    ("the name again", _chunk(CALL.replace('{"arg', '{"name":"f","arg') % '"x"'), 1),
+    ("reasoning", _chunk(REASON % '" more"'), 2),  # the last arguments chunk: raw as well
+    ("text", _chunk('{"content":" more"}'), 2),
+    ("both reasoning fields", _chunk('{"reasoning_content":"a","reasoning":"a"}'), 1),
+    ("reasoning and text", _chunk('{"reasoning_content":"a","content":"b"}'), 1),
+    ("null reasoning", _chunk(REASON % "null"), 1),
+    (
+        "text and a refusal",
+        [_chunk('{"content":"a","refusal":"r"}'), _chunk('{"content":"b","refusal":"r"}')],
+        1,
+    ),
+    (
+        "reasoning and a refusal",
+        [
+            _chunk('{"reasoning_content":"a","refusal":"r"}'),
+            _chunk('{"reasoning_content":"b","refusal":"r"}'),
+        ],
+        1,
+    ),
+    (
+        "arguments and text",
+        [
+            _chunk(CALL.replace('{"tool', '{"content":"t","tool') % '"a"'),
+            _chunk(CALL.replace('{"tool', '{"content":"t","tool') % '"b"'),
+        ],
+        1,
+    ),
+    ("two texts alike", [_chunk('{"content":"a"}'), _chunk('{"content":"b"}')], 3),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "middle", "raw"), CALL_VARIANTS, ids=[v[0] for v in CALL_VARIANTS]
+)
+def test_arguments_and_reasoning_read_as_the_usual_reading_reads_them(
+    what: str, middle: bytes | list[bytes], raw: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chunks = _call_stream(middle if isinstance(middle, list) else [middle])
+    for profile in (None, "deepseek", "ollama"):
+        expected = _translated(_as_text(chunks), profile=profile)
+        taken = _Taken(monkeypatch)
+        assert _translated(chunks, profile=profile) == expected
+        if profile is None:
+            assert taken.count == raw, taken.chunks
+        monkeypatch.undo()
+
+
+def test_interleaved_kinds_each_keep_their_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    # vLLM sends reasoning under both names: two holes with the same text.
+    both = '{"reasoning":%s,"reasoning_content":%s}'
+    middle = [
+        _chunk(both % ('"a"', '"a"')),
+        _chunk(both % ('"b"', '"b"')),
+        _chunk('{"content":" t1"}'),
+        _chunk(both % ('"c"', '"c"')),
+        _chunk('{"content":" t2"}'),
+        _chunk(both % ('"d"', '"e"')),  # two texts: both taken, in the profile's order
+    ]
+    chunks = _call_stream(middle)
+    taken = _Taken(monkeypatch)
+    got = _translated(chunks, profile="vllm")
+    assert got == _translated(_as_text(chunks), profile="vllm")
+    # Read raw: the second and third vLLM reasoning chunks, both text chunks, the last
+    # arguments chunk; the first of each kind teaches.
+    assert taken.chunks == [*middle[1:], chunks[-3]]
+    reasoning = [json.loads(e.split("data: ", 1)[1]) for e in got[0] if "summary_text.delta" in e]
+    assert "".join(d["delta"] for d in reasoning) == "planabcde"
 
 
 def test_cut_chunks_and_other_profiles_read_the_same() -> None:

@@ -56,7 +56,7 @@ from ..responses._events import ResponseStreamEvent
 from ._compaction_stream import CompactionStream
 from ._restore import ResponsesRestoreStream
 from ._stream_to_chat import DeltaPlace, ResponsesToChatStream
-from ._stream_to_responses import ChatToResponsesStream, ReasoningStyle
+from ._stream_to_responses import ChatDelta, ChatToResponsesStream, ReasoningStyle
 
 __all__ = ["AsyncTranslatedStream", "TranslatedStream", "atranslate_stream", "translate_stream"]
 
@@ -86,10 +86,10 @@ class _Pipeline:
         self.reader = EventReader()
         self._claimed = False
         # The translator a raw delta event that repeats an earlier one's shape goes straight
-        # to (see _wire._repeated_chunk): the chat text chunk's shape, or the shapes of the
-        # Responses delta events lately seen (text, reasoning and arguments interleave).
+        # to (see _wire._repeated_chunk): the shapes of the delta events lately seen (text,
+        # reasoning and arguments interleave), each direction's.
         self._chat: ChatToResponsesStream | None = None
-        self._text_shape: EventShape | None = None
+        self._chat_shapes: list[tuple[EventShape, ChatDelta]] = []
         self._responses: ResponsesToChatStream | None = None
         self._delta_shapes: list[tuple[EventShape, DeltaPlace, bool]] = []
         self.translator: (
@@ -175,26 +175,31 @@ class _Pipeline:
         return self._deliver(events), False, None
 
     def _feed_chat_bytes(self, chat: ChatToResponsesStream, item: bytes) -> list[Any]:
-        """A raw chunk of a chat stream: a text chunk that repeats the last one's shape is read
-        from its bytes; any other is read the usual way, and teaches the shape when it is one
-        whole event read as a text delta."""
+        """A raw chunk of a chat stream: a delta chunk that repeats the shape of a recent one
+        is read from its bytes; any other is read the usual way, and teaches a shape when it
+        is one whole event read fast as a delta."""
         reader = self.reader
         whole = reader.holds_nothing
-        shape = self._text_shape
-        if whole and shape is not None:
-            read = shape.read(item)
-            if read is not None:
-                reader.events += 1
-                return chat.feed_content(read[0][0])
+        shapes = self._chat_shapes
+        if whole:
+            for at, (shape, known) in enumerate(shapes):
+                read = shape.read(item)
+                if read is not None:
+                    if at:  # deltas come in runs of one kind: its shape is tried first
+                        shapes.insert(0, shapes.pop(at))
+                    reader.events += 1
+                    return chat.feed_delta(known, read[0])
         out, single, name = self._read(item)
         if self.translator is not chat:  # a Responses stream after all (see _first)
             self._chat = None
             return out
-        content = chat.last_content
-        if content is not None and single and whole and name is None:
-            # A chunk of another shape in between (a keep-alive with it...) keeps the last one.
-            learned = EventShape.learn(item, _CONTENT, (content,))
-            self._text_shape = learned or shape
+        delta = chat.last_delta
+        if delta is not None and single and whole and name is None:
+            learned = EventShape.learn(item, delta.holes, delta.texts)
+            if learned is not None:
+                # The newest first; text, reasoning and each call's arguments: a few at most.
+                shapes.insert(0, (learned, delta))
+                del shapes[_DELTA_SHAPES:]
         return out
 
     def _feed_responses_bytes(self, responses: ResponsesToChatStream, item: bytes) -> list[Any]:
@@ -301,9 +306,8 @@ class _Pipeline:
         return [DONE_BYTES] if finished is not None and not failed else []
 
 
-_CONTENT: tuple[tuple[str, type], ...] = (("content", str),)
 _DELTA_SHAPES = 4
-"""How many Responses delta shapes are kept (the newest)."""
+"""How many delta shapes are kept (the newest), each direction."""
 
 
 class _Translated:

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar, Literal
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from .._errors import PayloadError, UpstreamError, quoted
 from .._profiles import Profile, get_profile
@@ -93,6 +93,7 @@ from ._fast import EventTemplate, construct
 from ._toolforms import FUNCTION_FORMS, call_item_from_chat
 
 __all__ = [
+    "ChatDelta",
     "ChatToResponsesStream",
     "ReasoningStyle",
     "chat_to_responses_events",
@@ -103,6 +104,23 @@ ReasoningStyle = Literal["summary", "text"]
 """How reasoning text is streamed: as a reasoning summary (``reasoning_summary_text.*``, what
 Codex displays) or as reasoning content (``reasoning_text.*``, or ``reasoning.*`` in the Open
 Responses dialect)."""
+
+
+class ChatDelta(NamedTuple):
+    """A chunk the fast reading read whose delta holds only text that changes from chunk to
+    chunk: the members holding it (the holes an ``EventShape`` learns, each a string), their
+    values, what the text is (``content``, ``reasoning`` or ``arguments``), and for
+    arguments the rest of the tool call's parts."""
+
+    holes: tuple[tuple[str, type], ...]
+    texts: tuple[str, ...]
+    what: str
+    call: ToolCallParts | None
+
+
+_CONTENT: tuple[tuple[str, type], ...] = (("content", str),)
+_ARGUMENTS: tuple[tuple[str, type], ...] = (("arguments", str),)
+_NO_CALL: ToolCallParts = (None, None, None, None, None, None)
 
 _THINK_OPEN = "<think>"
 _THINK_CLOSE = "</think>"
@@ -275,9 +293,10 @@ class ChatToResponsesStream:
         self._write_fast = self._fast and encode
         # The last chunk head (all but choices) read fast: an equal one needs no new check.
         self._last_head: dict[str, Any] | None = None
-        self.last_content: str | None = None
-        """The text of the last chunk when it was read fast as a delta of ``content`` alone
-        (its raw bytes then teach an ``EventShape``); else ``None``."""
+        self.last_delta: ChatDelta | None = None
+        """The last chunk, when it was read fast as a delta whose only text is one that
+        changes from chunk to chunk (its raw bytes then teach an ``EventShape``); else
+        ``None``."""
 
     # --- input ------------------------------------------------------------------------
 
@@ -294,7 +313,7 @@ class ChatToResponsesStream:
 
     def feed_payload(self, name: str | None, payload: Any) -> list[Any]:
         """Take one payload as the shared input reader gives it (see ``_wire._input``)."""
-        self.last_content = None
+        self.last_delta = None
         if self._finished:
             return []
         self._events += 1
@@ -317,14 +336,22 @@ class ChatToResponsesStream:
             self._fail(out, UpstreamError.from_text(chunk.text))
         return out
 
-    def feed_content(self, text: str) -> list[Any]:
-        """Take a chunk that is the last one :attr:`last_content` was set for, but for its
-        ``text`` (the pipeline reads it from the raw bytes): as :meth:`feed_payload` would."""
+    def feed_delta(self, delta: ChatDelta, texts: Sequence[str]) -> list[Any]:
+        """Take a chunk that is the one :attr:`last_delta` was set to but for its ``texts``
+        (in the order of ``delta.holes``; the pipeline reads them from the raw bytes): as
+        :meth:`feed_payload` would."""
         if self._finished:
             return []
         self._events += 1
         out: list[Any] = []
-        self._apply(out, None, text, None, None)
+        what = delta.what
+        if what == "content":
+            self._apply(out, None, texts[0], None, None)
+        elif what == "reasoning":
+            self._apply(out, joined_reasoning(texts), None, None, None)
+        else:
+            index, upstream_id, kind, name, _, extra = delta.call or _NO_CALL
+            self._apply(out, None, None, None, [(index, upstream_id, kind, name, texts[0], extra)])
         return out
 
     def _feed_text(self, data: str) -> list[Any]:
@@ -387,14 +414,34 @@ class ChatToResponsesStream:
         index, delta, finish_reason, calls = plain[0]
         if index or finish_reason is not None:
             return None
-        if len(delta) == 1 and type(delta.get("content")) is str:
-            self.last_content = delta["content"]
+        self.last_delta = self._repeatable(delta, calls)
         reasoning = None
         if not self._reasoning_keys.isdisjoint(delta):  # most deltas carry no reasoning
             reasoning = joined_reasoning([delta.get(name) for name in self._reasoning_fields])
         out: list[Any] = []
         self._apply(out, reasoning, delta.get("content"), delta.get("refusal"), calls)
         return out
+
+    def _repeatable(
+        self, delta: dict[str, Any], calls: list[ToolCallParts] | None
+    ) -> ChatDelta | None:
+        """The chunk as a :class:`ChatDelta` when its delta holds only text that servers
+        change from chunk to chunk: ``content``, the profile's reasoning fields (vLLM sends
+        the same text under two), or one tool call's ``arguments``."""
+        if calls is not None:
+            if len(delta) == 1 and len(calls) == 1 and type(calls[0][4]) is str:
+                return ChatDelta(_ARGUMENTS, (calls[0][4],), "arguments", calls[0])
+            return None
+        content = delta.get("content")
+        if type(content) is str:
+            return ChatDelta(_CONTENT, (content,), "content", None) if len(delta) == 1 else None
+        holes = tuple((name, str) for name in self._reasoning_fields if name in delta)
+        if not holes or len(holes) != len(delta):
+            return None
+        texts = tuple(delta[name] for name, _ in holes)
+        if not all(type(text) is str for text in texts):
+            return None
+        return ChatDelta(holes, texts, "reasoning", None)
 
     def _drop_once(self, path: str, reason: str, code: str) -> None:
         if path not in self._noted:

@@ -140,6 +140,8 @@ class _ThinkSplitter:
         if self.pending:
             text = self.pending + text
             self.pending = ""
+        elif "<" not in text:  # most chunks: neither a tag nor the start of one
+            return [(self.inside, text)] if text else []
         out: list[tuple[bool, str]] = []
         while text:
             tag = _THINK_CLOSE if self.inside else _THINK_OPEN
@@ -150,12 +152,12 @@ class _ThinkSplitter:
                 text = text[at + len(tag) :]
                 self.inside = not self.inside
                 continue
-            # Keep back a tail that may be the start of a tag cut by the chunk boundary.
-            keep = 0
-            for size in range(min(len(tag) - 1, len(text)), 0, -1):
-                if tag.startswith(text[-size:]):
-                    keep = size
-                    break
+            # Keep back a tail that may be the start of a tag cut by the chunk boundary: it
+            # starts at the last "<", the only one in either tag.
+            start = text.rfind("<")
+            keep = len(text) - start if start >= 0 and len(text) - start < len(tag) else 0
+            if keep and not tag.startswith(text[start:]):
+                keep = 0
             if keep:
                 self.pending = text[-keep:]
                 text = text[:-keep]

@@ -296,3 +296,35 @@ def test_odd_responses_events_read_as_the_models_read_them(
         _compare([text], monkeypatch, to="chat", **options)
         if not _has_surrogate(text):
             _compare([text.encode()], monkeypatch, to="chat", **options)
+
+
+def test_each_stream_has_its_own_response_resource() -> None:
+    """The in-progress resource is copied from an earlier stream's: each stream still has its
+    own id and time, and what a caller does to one stream's final response reaches no other
+    stream."""
+
+    def turn(created: int) -> tuple[dict[str, Any], dict[str, Any], ChatToResponsesStream]:
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
+            choice = {"index": 0, "delta": delta, "finish_reason": finish}
+            return json.dumps({"created": created, "model": "m", "choices": [choice]})
+
+        stream = ChatToResponsesStream(encode=True, response={"metadata": {"k": "v"}})
+        out = stream.feed(chunk({"content": "hi"})) + stream.feed(chunk({}, "stop"))
+        out += stream.close()
+        events = [json.loads(event.split(b"data: ", 1)[1]) for event in out]
+        return events[0]["response"], events[-1]["response"], stream
+
+    first, first_done, stream = turn(1767225600)
+    assert stream.final is not None
+    final: Any = stream.final
+    final.metadata["k"] = "changed"
+    final.tools.append({"type": "function", "name": "leak"})
+    second, second_done, _ = turn(1767225700)
+    assert (first["created_at"], second["created_at"]) == (1767225600, 1767225700)
+    assert first_done["created_at"] == 1767225600
+    assert first["id"] != second["id"]
+    assert first_done["id"] == first["id"]
+    assert second["metadata"] == second_done["metadata"] == {"k": "v"}
+    assert second["tools"] == second_done["tools"] == []
+    assert second_done["status"] == "completed"
+    assert second_done["output"][0]["content"][0]["text"] == "hi"

@@ -27,6 +27,9 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, ClassVar, Literal, NamedTuple
 
+import pydantic_core
+from pydantic_core import PydanticSerializationError
+
 from .._errors import PayloadError, UpstreamError, quoted
 from .._profiles import Profile, get_profile
 from .._reasoning_envelope import seal
@@ -121,6 +124,12 @@ class ChatDelta(NamedTuple):
 _CONTENT: tuple[tuple[str, type], ...] = (("content", str),)
 _ARGUMENTS: tuple[tuple[str, type], ...] = (("arguments", str),)
 _NO_CALL: ToolCallParts = (None, None, None, None, None, None)
+
+# The in-progress resource per (response fields, model, Open Responses dialect), a few
+# kept a process (see ChatToResponsesStream._from_started).
+_STARTED: dict[tuple[bytes, str, bool], Response] = {}
+_STARTED_KEPT = 64
+_to_json = pydantic_core.to_json
 
 _THINK_OPEN = "<think>"
 _THINK_CLOSE = "</think>"
@@ -527,6 +536,40 @@ class ChatToResponsesStream:
         return construct(cls, fields)
 
     def _response(self, status: str, **fields: Any) -> Response:
+        if self._write_fast and not fields and status in ("in_progress", "completed"):
+            made = self._from_started(status)
+            if made is not None:
+                return made
+        return self._built(status, **fields)
+
+    def _from_started(self, status: str) -> Response | None:
+        """:meth:`_built`'s response, copied from the in-progress resource of an earlier
+        stream with the same ``response`` fields, model and dialect: the 31 resource fields
+        are built and validated once a process, not twice a turn. ``None`` when the
+        ``response`` fields are not JSON."""
+        try:
+            key = (_to_json(self._base), self._model or "", self.open_responses)
+        except (PydanticSerializationError, ValueError):
+            return None
+        started = _STARTED.get(key)
+        if started is None:
+            started = self._built("in_progress")
+            if len(_STARTED) >= _STARTED_KEPT:
+                _STARTED.clear()
+            _STARTED[key] = started
+        update: dict[str, Any] = {"id": self.response_id, "created_at": self._created_at}
+        if status == "in_progress":
+            # Encoded at once and let go: it may share the kept copy's nested values.
+            return started.model_copy(update=update)
+        update["status"] = status
+        update["completed_at"] = int(time.time())
+        update["output"] = [self._done_items[i] for i in sorted(self._done_items)]
+        if self._usage is not None:
+            update["usage"] = chat_usage_to_responses(self._usage)
+        # The final response outlives the stream (.final): nothing shared with the kept copy.
+        return started.model_copy(update=update, deep=True)
+
+    def _built(self, status: str, **fields: Any) -> Response:
         body: dict[str, Any] = {
             **self._base,
             "id": self.response_id,

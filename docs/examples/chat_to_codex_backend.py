@@ -77,8 +77,13 @@ def create_app(
         for note in request.notes:
             log.debug("%s", note)  # "input[0]: moved (the backend takes no system messages...)"
         # --8<-- [end:request]
+        # The reply needs the body and the tool names; the parsed request and its translation,
+        # thousands of objects, go now rather than ride the collector's generations for the
+        # whole stream (docs/codex-proxy.md).
+        body, tool_names = request.body, request.tool_names
+        del chat, request
         async with client.stream(
-            "POST", f"{upstream}/responses", content=request.body, headers=headers
+            "POST", f"{upstream}/responses", content=body, headers=headers
         ) as reply:
             # --8<-- [start:reply]
             if reply.status_code >= 400:  # refused before streaming
@@ -92,7 +97,7 @@ def create_app(
                 result = await aaccumulate_stream(reply.aiter_bytes(), to="responses")
                 try:  # a failed or cut stream raises its error, with its status
                     translated = translate_response(
-                        result, to="chat", tool_names=request.tool_names, profile=PROFILE
+                        result, to="chat", tool_names=tool_names, profile=PROFILE
                     )
                 except wireshift.UpstreamError as failure:
                     await _fail(send, failure)
@@ -104,7 +109,7 @@ def create_app(
             chunks = atranslate_stream(
                 _bytes_until_cut(reply),
                 to="chat",
-                tool_names=request.tool_names,
+                tool_names=tool_names,
                 profile=PROFILE,
                 include_usage=include_usage,
                 encode=True,

@@ -191,6 +191,11 @@ def create_app(
         except wireshift.UpstreamError as error:
             log.warning("upstream failed: HTTP %s %s: %s", error.status, error.code, error.message)
             source = _only(error)
+        events = reply(sent, source)
+        # The stream keeps what it needs (tool names, the turn); the request itself, thousands
+        # of objects, goes now rather than ride the collector's generations for the whole
+        # stream (docs/codex-proxy.md).
+        del raw, sent
 
         await send(
             {
@@ -202,7 +207,6 @@ def create_app(
                 ],
             }
         )
-        events = reply(sent, source)
         # One write per upstream read, as a pass-through would: a read that brought several
         # events (a busy proxy reads several at once) is not sent back one write per event.
         async for batch in events.batches():

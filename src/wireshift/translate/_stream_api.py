@@ -181,8 +181,13 @@ class _Pipeline:
         reader = self.reader
         whole = reader.holds_nothing
         shapes = self._chat_shapes
-        if whole:
-            for at, (shape, known) in enumerate(shapes):
+        if whole and shapes:
+            shape, known = shapes[0]  # the usual case: the same kind as the last chunk
+            read = shape.read(item)
+            if read is not None:
+                reader.events += 1
+                return chat.feed_delta(known, read[0])
+            for at, (shape, known) in enumerate(shapes[1:], 1):
                 read = shape.read(item)
                 if read is not None:
                     if at:  # deltas come in runs of one kind: its shape is tried first

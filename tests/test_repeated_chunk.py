@@ -394,3 +394,23 @@ def test_a_long_responses_turn_is_read_from_bytes(monkeypatch: pytest.MonkeyPatc
     # Every delta but the first of each kind and item is read raw.
     firsts = {events[i].split(b'"sequence_number"', 1)[0] for i in deltas}
     assert taken.count == len(deltas) - len(firsts) > 0
+
+
+def test_a_chunk_that_starts_a_call_teaches_no_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    learned: list[tuple[str, ...]] = []
+    learn = EventShape.learn.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[EventShape], raw: bytes, holes: Any, values: Any) -> Any:
+        shape = learn(cls, raw, holes, values)
+        if shape is not None:
+            learned.append(tuple(name for name, _ in holes))
+        return shape
+
+    monkeypatch.setattr(_repeated_chunk.EventShape, "learn", classmethod(counted))
+    chunks = _call_stream([])
+    # As vLLM starts a call: its id and name, and arguments "".
+    chunks[3] = chunks[3].replace(b'"name":"f"', b'"name":"f","arguments":""')
+    assert b'"arguments":""' in chunks[3]
+    assert _translated(chunks) == _translated(_as_text(chunks))
+    # The reasoning, text and first arguments chunks teach; the call's start never repeats.
+    assert learned == [("reasoning_content",), ("content",), ("arguments",)]

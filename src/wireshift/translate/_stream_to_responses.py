@@ -442,10 +442,13 @@ class ChatToResponsesStream:
     ) -> ChatDelta | None:
         """The chunk as a :class:`ChatDelta` when its delta holds only text that servers
         change from chunk to chunk: ``content``, the profile's reasoning fields (vLLM sends
-        the same text under two), or one tool call's ``arguments``."""
+        the same text under two), or the ``arguments`` of one call's continuation."""
         if calls is not None:
-            if len(delta) == 1 and len(calls) == 1 and type(calls[0][4]) is str:
-                return ChatDelta(_ARGUMENTS, (calls[0][4],), "arguments", calls[0])
+            # A continuation: the chunk that starts a call (its id, its name) never repeats.
+            if len(delta) == 1 and len(calls) == 1:
+                _, upstream_id, _, name, arguments, _ = calls[0]
+                if type(arguments) is str and upstream_id is None and name is None:
+                    return ChatDelta(_ARGUMENTS, (arguments,), "arguments", calls[0])
             return None
         content = delta.get("content")
         if type(content) is str:

@@ -18,7 +18,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import workloads
 from common import Row, Section, Unavailable
@@ -285,11 +285,25 @@ async def _cpu_turn(turns: _Turns, who: Contender, wire: str) -> float:
     return cpu_seconds(who.pid) - before
 
 
-async def _concurrent(
-    turns: _Turns, who: Contender, wire: str, streams_at_once: int
-) -> tuple[float, float, float]:
-    """Median first byte, p50 and p99 delay per event of ``streams_at_once`` short turns,
-    started evenly over :data:`SPREAD` (sessions do not start in step)."""
+class Sample(NamedTuple):
+    """One run of concurrent turns: each turn's time to its first body byte, and each text
+    delta's delay at the client."""
+
+    first_bytes: list[float]
+    delays: list[float]
+
+
+def pooled(samples: list[Sample]) -> tuple[float, float, float]:
+    """The median first byte, and the p50 and p99 delay per event, over every turn and every
+    event of ``samples`` together."""
+    first = statistics.median(x for sample in samples for x in sample.first_bytes)
+    delays = sorted(d for sample in samples for d in sample.delays)
+    return first, delays[len(delays) // 2], delays[min(len(delays) - 1, int(len(delays) * 0.99))]
+
+
+async def _concurrent(turns: _Turns, who: Contender, wire: str, streams_at_once: int) -> Sample:
+    """``streams_at_once`` short turns, started evenly over :data:`SPREAD` (sessions do not
+    start in step)."""
     step = SPREAD / streams_at_once
     # Built before the round: building a body (for the pass-through, translating it) is the
     # client's work, which would otherwise compete with the proxy for the round's CPU.
@@ -304,9 +318,7 @@ async def _concurrent(
     for turn in done:
         content = turns.check(turn, who, wire, "short")
         delays += turns.delays(wire, "short", turn.turn_id, content)
-    delays.sort()
-    first = statistics.median(turn.first_byte for turn in done)
-    return first, delays[len(delays) // 2], delays[min(len(delays) - 1, int(len(delays) * 0.99))]
+    return Sample([turn.first_byte for turn in done], delays)
 
 
 SESSIONS_NOTE = (
@@ -349,7 +361,7 @@ async def _measure(directions: list[Direction], turns: _Turns, repeats: int) -> 
                 if round_ == 0 and time.monotonic() - start > SLOW_TURN:
                     once.add((d_index, who.name))
     _progress("CPU per turn")
-    latency: dict[tuple[int, str, int], list[tuple[float, float, float]]] = {}
+    latency: dict[tuple[int, str, int], list[Sample]] = {}
     saturated: dict[tuple[int, str], int] = {}
     for streams_at_once in CONCURRENCY:
         for _ in range(repeats if streams_at_once == JUDGED else 1):
@@ -370,7 +382,7 @@ async def _measure(directions: list[Direction], turns: _Turns, repeats: int) -> 
         for (d_index, name, at), figures in latency.items():
             # Events queue up once the delay passes the gap between two events: more streams
             # only make it worse, and take long to run.
-            if at == streams_at_once and statistics.median(f[2] for f in figures) > GAPS["short"]:
+            if at == streams_at_once and pooled(figures)[2] > GAPS["short"]:
                 saturated.setdefault((d_index, name), at)
     return [
         *(
@@ -429,7 +441,7 @@ def _cpu_section(
 def _latency_section(
     direction: Direction,
     d_index: int,
-    latency: dict[tuple[int, str, int], list[tuple[float, float, float]]],
+    latency: dict[tuple[int, str, int], list[Sample]],
     saturated: dict[tuple[int, str], int],
 ) -> Section:
     text, arguments = SIZES["short"]
@@ -438,10 +450,12 @@ def _latency_section(
     section = Section(
         f"gateway delay at the client, {direction.title}: "
         f"{text} text + {arguments} argument deltas at {rate} events/s per stream, the streams "
-        f"starting over {SPREAD:.0f} s; {JUDGED} streams: the median of the rounds, others: one run"
+        f"starting over {SPREAD:.0f} s; {JUDGED} streams: the rounds' events pooled, others: "
+        "one run"
     )
     for streams_at_once in CONCURRENCY:
         floor = latency[d_index, "pass-through", streams_at_once]
+        floor_figures = pooled(floor)
         for who in direction.contenders:
             if (d_index, who.name, streams_at_once) not in latency:
                 at = saturated[d_index, who.name]
@@ -452,23 +466,33 @@ def _latency_section(
                 section.rows.append(Row(f"{streams_at_once} streams, {who.name}", note=note))
                 continue
             mine = latency[d_index, who.name, streams_at_once]
+            figures = pooled(mine)
             labels = ("first byte", "p50 per event", "p99 per event")
             for slot, label in enumerate(labels):
-                value = statistics.median(f[slot] for f in mine)
                 name = f"{streams_at_once} streams, {who.name}: {label}"
                 if who.name == "pass-through":
-                    section.rows.append(Row(name, value))
+                    section.rows.append(Row(name, figures[slot]))
                     continue
-                ratio = _median_ratio([f[slot] for f in mine], [f[slot] for f in floor])
-                judged = who.name == "wireshift" and streams_at_once == 64 and slot == 2
+                ratio = figures[slot] / floor_figures[slot]
+                judged = who.name == "wireshift" and streams_at_once == JUDGED and slot == 2
+                note = ""
+                if judged and len(mine) > 1:
+                    # A round's p99 is set by one or two stalls that reach every stream: the
+                    # pooled figure rests on several; each round's own ratio says how far
+                    # they scatter.
+                    rounds = [
+                        pooled([a])[2] / pooled([b])[2] for a, b in zip(mine, floor, strict=True)
+                    ]
+                    note = "each round's own p99 ratio: " + ", ".join(f"{r:.2f}x" for r in rounds)
                 section.rows.append(
                     Row(
                         name,
-                        value,
+                        figures[slot],
                         "pass-through",
                         ratio,
                         "<= 1.5x" if judged else "",
                         ratio <= 1.5 if judged else None,
+                        note=note,
                     )
                 )
     return section

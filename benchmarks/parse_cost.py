@@ -119,7 +119,9 @@ def import_section(repeats: int) -> Section:
     }
     samples: dict[str, list[float]] = {name: [] for name in statements}
     _import_ms("import wireshift")  # the first run may write bytecode caches
-    for _ in range(max(repeats, 5)):  # in turns, like every other row; at least 5: noisy
+    # In turns, like every other row; at least 9: a fresh interpreter's time scatters by a
+    # fifth between runs, and with 5 the median ratio moved 1.76x-2.08x in one day.
+    for _ in range(max(repeats, 9)):
         for name, (statement, setup) in statements.items():
             samples[name].append(_import_ms(statement, setup))
     pydantic, ours, full, cold = (statistics.median(samples[name]) for name in statements)

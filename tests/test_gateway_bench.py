@@ -32,3 +32,19 @@ def test_every_contender_streams_the_upstreams_turn_intact() -> None:
     assert set(results) == expected
     wrong = {who: why for who, why in results.items() if why is not None}
     assert not wrong
+
+
+def test_the_judged_p99_is_over_every_rounds_events() -> None:
+    gateway_cost = _gateway_cost()
+    sample = gateway_cost.Sample
+    # Two rounds of 100 delays each: one round with two late events, one with none.
+    quiet = sample([0.02, 0.04], [0.001] * 100)
+    stalled = sample([0.03], [0.001] * 98 + [0.5, 0.6])
+    first, p50, p99 = gateway_cost.pooled([quiet, stalled])
+    assert first == 0.03  # the median of all three turns' first bytes
+    assert p50 == 0.001
+    # The 198th of 200 delays (index 198 counting from 0): the stall's first late event; the
+    # stalled round alone has its p99 at its last.
+    assert p99 == 0.5
+    assert gateway_cost.pooled([stalled])[2] == 0.6
+    assert gateway_cost.pooled([quiet])[2] == 0.001

@@ -38,6 +38,7 @@ from collections.abc import (
     Iterable,
     Iterator,
     Mapping,
+    Sequence,
 )
 from typing import Any, Generic, Literal, TypeVar, overload
 
@@ -89,9 +90,9 @@ class _Pipeline:
         # to (see _wire._repeated_chunk): the shapes of the delta events lately seen (text,
         # reasoning and arguments interleave), each direction's.
         self._chat: ChatToResponsesStream | None = None
-        self._chat_shapes: list[tuple[EventShape, ChatDelta]] = []
+        self._chat_shapes: _RecentShapes[ChatDelta] = _RecentShapes()
         self._responses: ResponsesToChatStream | None = None
-        self._delta_shapes: list[tuple[EventShape, DeltaPlace, bool]] = []
+        self._delta_shapes: _RecentShapes[tuple[DeltaPlace, bool]] = _RecentShapes()
         self.translator: (
             ChatToResponsesStream
             | ResponsesToChatStream
@@ -180,20 +181,11 @@ class _Pipeline:
         is one whole event read fast as a delta."""
         reader = self.reader
         whole = reader.holds_nothing
-        shapes = self._chat_shapes
-        if whole and shapes:
-            shape, known = shapes[0]  # the usual case: the same kind as the last chunk
-            read = shape.read(item)
-            if read is not None:
+        if whole:
+            found = self._chat_shapes.read(item)
+            if found is not None:
                 reader.events += 1
-                return chat.feed_delta(known, read[0])
-            for at, (shape, known) in enumerate(shapes[1:], 1):
-                read = shape.read(item)
-                if read is not None:
-                    if at:  # deltas come in runs of one kind: its shape is tried first
-                        shapes.insert(0, shapes.pop(at))
-                    reader.events += 1
-                    return chat.feed_delta(known, read[0])
+                return chat.feed_delta(found[1], found[2][0])
         out, single, name = self._read(item)
         if self.translator is not chat:  # a Responses stream after all (see _first)
             self._chat = None
@@ -202,9 +194,7 @@ class _Pipeline:
         if delta is not None and single and whole and name is None:
             learned = EventShape.learn(item, delta.holes, delta.texts)
             if learned is not None:
-                # The newest first; text, reasoning and each call's arguments: a few at most.
-                shapes.insert(0, (learned, delta))
-                del shapes[_DELTA_SHAPES:]
+                self._chat_shapes.add(learned, delta)
         return out
 
     def _feed_responses_bytes(self, responses: ResponsesToChatStream, item: bytes) -> list[Any]:
@@ -214,17 +204,13 @@ class _Pipeline:
         reader = self.reader
         whole = reader.holds_nothing
         if whole:
-            shapes = self._delta_shapes
-            for at, (shape, place, numbered) in enumerate(shapes):
-                read = shape.read(item)
-                if read is not None:
-                    if at:  # deltas come in runs of one kind: its shape is tried first
-                        shapes.insert(0, shapes.pop(at))
-                    values, text = read
-                    reader.events += 1
-                    seq = values[1] if numbered else None
-                    data = text[shape.data_start : -2]
-                    return responses.feed_delta(place, seq, values[0], data)
+            found = self._delta_shapes.read(item)
+            if found is not None:
+                shape, (place, numbered), (values, text) = found
+                reader.events += 1
+                seq = values[1] if numbered else None
+                data = text[shape.data_start : -2]
+                return responses.feed_delta(place, seq, values[0], data)
         out, single, _ = self._read(item)
         fast = responses.last_delta
         if fast is not None and single and whole:
@@ -239,10 +225,7 @@ class _Pipeline:
                 expected.append(ANY_STRING)
             learned = EventShape.learn(item, tuple(holes), tuple(expected))
             if learned is not None:
-                # The newest first; text, reasoning and arguments: a few shapes at most.
-                shapes = self._delta_shapes
-                shapes.insert(0, (learned, fast.place, fast.seq is not None))
-                del shapes[_DELTA_SHAPES:]
+                self._delta_shapes.add(learned, (fast.place, fast.seq is not None))
         return out
 
     def finish(self) -> list[Any]:
@@ -311,8 +294,34 @@ class _Pipeline:
         return [DONE_BYTES] if finished is not None and not failed else []
 
 
-_DELTA_SHAPES = 4
-"""How many delta shapes are kept (the newest), each direction."""
+Known = TypeVar("Known")
+
+
+class _RecentShapes(Generic[Known]):
+    """The delta shapes a stream learned lately, newest first, each with what its event was
+    known to be (text, reasoning, one call's arguments...): a few at most."""
+
+    __slots__ = ("_shapes",)
+
+    KEPT = 4
+
+    def __init__(self) -> None:
+        self._shapes: list[tuple[EventShape, Known]] = []
+
+    def read(self, raw: bytes) -> tuple[EventShape, Known, tuple[Sequence[Any], str]] | None:
+        """The shape ``raw`` repeats, what it is known to be, and what the shape read."""
+        shapes = self._shapes
+        for at, (shape, known) in enumerate(shapes):
+            read = shape.read(raw)
+            if read is not None:
+                if at:  # deltas come in runs of one kind: its shape is tried first
+                    shapes.insert(0, shapes.pop(at))
+                return shape, known, read
+        return None
+
+    def add(self, shape: EventShape, known: Known) -> None:
+        self._shapes.insert(0, (shape, known))
+        del self._shapes[self.KEPT :]
 
 
 class _Translated:
@@ -358,14 +367,7 @@ class TranslatedStream(_Translated, Iterator[Out], Generic[Out]):
         return self._batches(self._events)
 
     def _batches(self, events: Iterable[Any]) -> Generator[list[Out], None, None]:
-        pipe = self._pipe
-        for item in events:
-            out = pipe.feed(item)
-            if out:
-                yield out
-        out = pipe.finish()
-        if out:
-            yield out
+        return _batches_of(self._pipe, events)
 
     def __iter__(self) -> Iterator[Out]:
         # The generator itself: a for loop then runs at generator speed, with no call of
@@ -415,16 +417,14 @@ class AsyncTranslatedStream(_Translated, AsyncIterator[Out], Generic[Out]):
         self, events: AsyncIterable[Any] | Iterable[Any]
     ) -> AsyncGenerator[list[Out], None]:
         pipe = self._pipe
-        if isinstance(events, AsyncIterable):
-            async for item in events:
-                out = pipe.feed(item)
-                if out:
-                    yield out
-        else:
-            for item in events:
-                out = pipe.feed(item)
-                if out:
-                    yield out
+        if not isinstance(events, AsyncIterable):
+            for batch in _batches_of(pipe, events):
+                yield batch
+            return
+        async for item in events:
+            out = pipe.feed(item)
+            if out:
+                yield out
         out = pipe.finish()
         if out:
             yield out
@@ -435,6 +435,17 @@ class AsyncTranslatedStream(_Translated, AsyncIterator[Out], Generic[Out]):
     async def aclose(self) -> None:
         """Stop early (the input iterable is not read further)."""
         await self._out.aclose()
+
+
+def _batches_of(pipe: _Pipeline, events: Iterable[Any]) -> Generator[list[Any], None, None]:
+    """Each input chunk's events as one list (none when it completed none), then the end's."""
+    for item in events:
+        out = pipe.feed(item)
+        if out:
+            yield out
+    out = pipe.finish()
+    if out:
+        yield out
 
 
 def _check_events(events: object, sync: bool) -> None:

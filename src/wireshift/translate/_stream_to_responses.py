@@ -569,12 +569,20 @@ class ChatToResponsesStream:
             # Encoded at once and let go: it may share the kept copy's nested values.
             return started.model_copy(update=update)
         update["status"] = status
-        update["completed_at"] = int(time.time())
-        update["output"] = [self._done_items[i] for i in sorted(self._done_items)]
-        if self._usage is not None:
-            update["usage"] = chat_usage_to_responses(self._usage)
+        update.update(self._ended(status))
         # The final response outlives the stream (.final): nothing shared with the kept copy.
         return started.model_copy(update=update, deep=True)
+
+    def _ended(self, status: str) -> dict[str, Any]:
+        """What an ended response has that an in-progress one has not: its completion time,
+        its output items, and the usage when the upstream sent it."""
+        fields: dict[str, Any] = {
+            "completed_at": int(time.time()) if status == "completed" else None,
+            "output": [self._done_items[i] for i in sorted(self._done_items)],
+        }
+        if self._usage is not None:
+            fields["usage"] = chat_usage_to_responses(self._usage)
+        return fields
 
     def _built(self, status: str, **fields: Any) -> Response:
         body: dict[str, Any] = {
@@ -586,10 +594,7 @@ class ChatToResponsesStream:
             "model": self._model or "",
         }
         if status != "in_progress":
-            body["completed_at"] = int(time.time()) if status == "completed" else None
-            body["output"] = [self._done_items[i] for i in sorted(self._done_items)]
-            if self._usage is not None:
-                body["usage"] = chat_usage_to_responses(self._usage)
+            body.update(self._ended(status))
         else:
             body["output"] = []
         body.update(fields)

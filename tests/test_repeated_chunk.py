@@ -19,11 +19,12 @@ from wireshift._wire import _repeated_chunk
 from wireshift._wire._repeated_chunk import EventShape
 from wireshift.translate._stream_api import translate_stream
 
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+
 STREAMS = Path(__file__).parent / "data" / "streams"
 CHAT = sorted((STREAMS / "chat").glob("*.sse")) + sorted(STREAMS.glob("*/chat_*.sse"))
 RESPONSES = [STREAMS / "codex_turn.sse", *sorted(STREAMS.glob("*/responses_*.sse"))]
 IDS = re.compile(r"(resp|msg|rs|fc|call)_[0-9a-f]{16,}")
-COMPLETED = re.compile(r'"completed_at":\d+')
 
 HEAD = (
     '{"id":"chatcmpl-7","object":"chat.completion.chunk","created":1767225600,'
@@ -53,8 +54,8 @@ def _translated(chunks: list[Any], to: str = "responses", **options: Any) -> Any
     events: list[str] = []
     failure = None
     try:
-        # Ids are random, and completed_at the clock's: blanked, they are left to compare.
-        events += (COMPLETED.sub("", IDS.sub(r"\1_", event.decode())) for event in stream)
+        # Ids are random: blanked (the clock is fixed, see conftest.py).
+        events += (IDS.sub(r"\1_", event.decode()) for event in stream)
     except UpstreamError as error:
         failure = (error.status, error.code, error.message)
     return events, [str(note) for note in stream.notes], failure
@@ -248,16 +249,16 @@ CALL_VARIANTS: list[tuple[str, bytes | list[bytes], int]] = [
     ("what", "middle", "raw"), CALL_VARIANTS, ids=[v[0] for v in CALL_VARIANTS]
 )
 def test_arguments_and_reasoning_read_as_the_usual_reading_reads_them(
-    what: str, middle: bytes | list[bytes], raw: int, monkeypatch: pytest.MonkeyPatch
+    what: str, middle: bytes | list[bytes], raw: int
 ) -> None:
     chunks = _call_stream(middle if isinstance(middle, list) else [middle])
     for profile in (None, "deepseek", "ollama"):
         expected = _translated(_as_text(chunks), profile=profile)
-        taken = _Taken(monkeypatch)
-        assert _translated(chunks, profile=profile) == expected
+        with pytest.MonkeyPatch.context() as monkeypatch:  # its own: undone, the clock stays
+            taken = _Taken(monkeypatch)
+            assert _translated(chunks, profile=profile) == expected
         if profile is None:
             assert taken.count == raw, taken.chunks
-        monkeypatch.undo()
 
 
 def test_interleaved_kinds_each_keep_their_shape(monkeypatch: pytest.MonkeyPatch) -> None:

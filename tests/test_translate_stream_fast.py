@@ -12,7 +12,6 @@ import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -49,17 +48,13 @@ CHAT_OPTIONS: dict[str, dict[str, Any]] = {
     "tool-names": {"tool_names": _tool_names()},
 }
 
+pytestmark = pytest.mark.usefixtures("fixed_clock")  # ids are fixed per run in _run
+
 CHAT_OUT_OPTIONS: dict[str, dict[str, Any]] = {
     "openai": {},
     "vllm": {"profile": "vllm", "include_usage": False},
     "tool-names": {"tool_names": _tool_names()},
 }
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same completion times on every run (ids are fixed per run in _run)."""
-    monkeypatch.setattr(_stream_to_responses, "time", SimpleNamespace(time=lambda: 1767225600.5))
 
 
 class _Counts:

@@ -39,6 +39,9 @@ SPREAD = 1.0
 """Seconds over which the streams of a concurrent run start."""
 JUDGED = 64
 """The concurrency the delay target is set at: sampled ``--repeats`` times, the others once."""
+JUDGED_NAMES = ("pass-through", "wireshift")
+"""The contenders the targets are about: every other (a peer) runs once a level, and not at
+all at a level its own CPU cannot keep up with."""
 SLOW_TURN = 10.0
 """Seconds: a contender whose long turn takes longer is sampled once (LiteLLM's take 15-20 s)."""
 LITELLM_VERSION = LITELLM_REQUIREMENT.split("==")[1]
@@ -139,8 +142,9 @@ def _litellm_ready(port: int) -> bool:
         return False
 
 
-def _start(fleet: Fleet) -> tuple[int, list[Direction]]:
-    """The upstream and every contender, ready; the directions they serve."""
+def _start(fleet: Fleet) -> tuple[int, list[Direction], Callable[[], None]]:
+    """The upstream and every contender started, ours ready; the directions they serve, and
+    what waits for LiteLLM (about 20 s of import) and adds it to them."""
     # LiteLLM's venv first: making it takes minutes, longer than a short run's deadline.
     litellm_python: Path | Unavailable
     try:
@@ -179,21 +183,25 @@ def _start(fleet: Fleet) -> tuple[int, list[Direction]]:
     if not isinstance(litellm_python, Unavailable):
         litellm = _start_litellm(fleet, litellm_python, base)
     fleet.wait_ready([passthrough, codex, chat], 60)
-    if not isinstance(litellm, Unavailable):
-        try:
-            fleet.wait_ready([litellm], 120, _litellm_ready)
-        except RuntimeError as error:
-            litellm = Unavailable(f"LiteLLM proxy did not start: {error}")
-    name = f"LiteLLM {LITELLM_VERSION}"
-    if isinstance(litellm, Unavailable):
-        for direction in (to_chat, to_responses):
-            direction.unavailable[name] = str(litellm)
-    else:
-        to_chat.contenders.append(Contender(name, litellm, "responses", codex_body))
-        to_responses.contenders.append(
-            Contender(name, litellm, "chat", _chat_body("bench-responses"))
-        )
-    return upstream, [to_chat, to_responses]
+
+    def join_litellm() -> None:
+        nonlocal litellm
+        if not isinstance(litellm, Unavailable):
+            try:
+                fleet.wait_ready([litellm], 120, _litellm_ready)
+            except RuntimeError as error:
+                litellm = Unavailable(f"LiteLLM proxy did not start: {error}")
+        name = f"LiteLLM {LITELLM_VERSION}"
+        if isinstance(litellm, Unavailable):
+            for direction in (to_chat, to_responses):
+                direction.unavailable[name] = str(litellm)
+        else:
+            to_chat.contenders.append(Contender(name, litellm, "responses", codex_body))
+            to_responses.contenders.append(
+                Contender(name, litellm, "chat", _chat_body("bench-responses"))
+            )
+
+    return upstream, [to_chat, to_responses], join_litellm
 
 
 def _start_litellm(fleet: Fleet, python: Path, base: str) -> tuple[int, Any]:
@@ -205,6 +213,8 @@ def _start_litellm(fleet: Fleet, python: Path, base: str) -> tuple[int, Any]:
         "LITELLM_MASTER_KEY": API_KEY,
         "LITELLM_LOG": "ERROR",
         "LITELLM_TELEMETRY": "False",
+        # Its shipped cost map: else it fetches one from GitHub at import (off 127.0.0.1).
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
         "PYTHONPATH": "",
     }
     return fleet.server(python, "litellm.proxy.proxy_server:app", ".", env)
@@ -342,11 +352,31 @@ def _median_ratio(mine: list[float], theirs: list[float]) -> float:
     return statistics.median(a / b for a, b in zip(mine, theirs, strict=False))
 
 
-async def _measure(directions: list[Direction], turns: _Turns, repeats: int) -> list[Section]:
-    # Warm-up: the first turn builds what a process builds once (models, adapters, pools).
+async def _warm_up(
+    directions: list[Direction], turns: _Turns, join_litellm: Callable[[], None]
+) -> None:
+    """A first turn through every contender: it builds what a process builds once (models,
+    adapters, pools). Ours run theirs while LiteLLM imports, then LiteLLM runs its own."""
+    ours = [(d, who) for d in directions for who in d.contenders]
     await asyncio.gather(
-        *(turns.run(who, d.upstream_wire, "short") for d in directions for who in d.contenders)
+        asyncio.to_thread(join_litellm),
+        *(turns.run(who, d.upstream_wire, "warm") for d, who in ours),
     )
+    warm = {id(who) for _, who in ours}
+    await asyncio.gather(
+        *(
+            turns.run(who, d.upstream_wire, "warm")
+            for d in directions
+            for who in d.contenders
+            if id(who) not in warm
+        )
+    )
+
+
+async def _measure(
+    directions: list[Direction], turns: _Turns, repeats: int, join_litellm: Callable[[], None]
+) -> list[Section]:
+    await _warm_up(directions, turns, join_litellm)
     _progress("warm-up")
     cpu: dict[tuple[int, str], list[float]] = {}
     once: set[tuple[int, str]] = set()
@@ -362,15 +392,22 @@ async def _measure(directions: list[Direction], turns: _Turns, repeats: int) -> 
                     once.add((d_index, who.name))
     _progress("CPU per turn")
     latency: dict[tuple[int, str, int], list[Sample]] = {}
-    saturated: dict[tuple[int, str], int] = {}
+    skipped: dict[tuple[int, str], str] = {}
+    """Contenders left out of the levels from one on: why, in the table's words."""
     for streams_at_once in CONCURRENCY:
+        for d_index, direction in enumerate(directions):
+            events = len(turns.events[direction.upstream_wire, "long"])
+            for who in direction.contenders:
+                cores = _cores_needed(cpu[d_index, who.name], events, streams_at_once)
+                if who.name not in JUDGED_NAMES and cores > 1:
+                    skipped.setdefault((d_index, who.name), _overloaded(cores, streams_at_once))
         for _ in range(repeats if streams_at_once == JUDGED else 1):
             for d_index, direction in enumerate(directions):
                 for who in direction.contenders:
-                    if (d_index, who.name) in saturated:
+                    if (d_index, who.name) in skipped:
                         continue
                     if (
-                        who.name.startswith("LiteLLM")
+                        who.name not in JUDGED_NAMES
                         and (d_index, who.name, streams_at_once) in latency
                     ):
                         continue  # no target on it: one run keeps the group short
@@ -383,14 +420,33 @@ async def _measure(directions: list[Direction], turns: _Turns, repeats: int) -> 
             # Events queue up once the delay passes the gap between two events: more streams
             # only make it worse, and take long to run.
             if at == streams_at_once and pooled(figures)[2] > GAPS["short"]:
-                saturated.setdefault((d_index, name), at)
+                gap_ms = round(GAPS["short"] * 1e3)
+                skipped.setdefault(
+                    (d_index, name),
+                    f"not run: saturated at {at} streams "
+                    f"(its p99 delay passed the {gap_ms} ms between two events)",
+                )
     return [
         *(
             _cpu_section(d, i, cpu, once, len(turns.events[d.upstream_wire, "long"]))
             for i, d in enumerate(directions)
         ),
-        *(_latency_section(d, i, latency, saturated) for i, d in enumerate(directions)),
+        *(_latency_section(d, i, latency, skipped) for i, d in enumerate(directions)),
     ]
+
+
+def _cores_needed(cpu: list[float], events: int, streams_at_once: int) -> float:
+    """The cores a contender needs for ``streams_at_once`` short turns, from its CPU per event
+    in the long turn: a proxy process that needs more than one cannot keep up."""
+    return statistics.median(cpu) / events * streams_at_once / GAPS["short"]
+
+
+def _overloaded(cores: float, streams_at_once: int) -> str:
+    rate = round(streams_at_once / GAPS["short"])
+    return (
+        f"not run from {streams_at_once} streams: its process would need {cores:.1f} cores "
+        f"(its CPU per event in the long turn x {rate} events/s), so it cannot keep up"
+    )
 
 
 def _cpu_section(
@@ -442,11 +498,10 @@ def _latency_section(
     direction: Direction,
     d_index: int,
     latency: dict[tuple[int, str, int], list[Sample]],
-    saturated: dict[tuple[int, str], int],
+    skipped: dict[tuple[int, str], str],
 ) -> Section:
     text, arguments = SIZES["short"]
     rate = round(1 / GAPS["short"])
-    gap_ms = round(GAPS["short"] * 1e3)
     section = Section(
         f"gateway delay at the client, {direction.title}: "
         f"{text} text + {arguments} argument deltas at {rate} events/s per stream, the streams "
@@ -458,11 +513,7 @@ def _latency_section(
         floor_figures = pooled(floor)
         for who in direction.contenders:
             if (d_index, who.name, streams_at_once) not in latency:
-                at = saturated[d_index, who.name]
-                note = (
-                    f"not run: saturated at {at} streams "
-                    f"(its p99 delay passed the {gap_ms} ms between two events)"
-                )
+                note = skipped[d_index, who.name]
                 section.rows.append(Row(f"{streams_at_once} streams, {who.name}", note=note))
                 continue
             mine = latency[d_index, who.name, streams_at_once]
@@ -504,9 +555,10 @@ def sections(repeats: int) -> list[Section]:
         return [Section("gateway", [Row("gateway group", note="not measured: needs Linux /proc")])]
     _STARTED[0] = time.monotonic()
     with Fleet(DEADLINE) as fleet:
-        upstream, directions = _start(fleet)
+        upstream, directions, join_litellm = _start(fleet)
         turns = _Turns(upstream)
-        return asyncio.run(asyncio.wait_for(_measure(directions, turns, repeats), DEADLINE))
+        measure = _measure(directions, turns, repeats, join_litellm)
+        return asyncio.run(asyncio.wait_for(measure, DEADLINE))
 
 
 def smoke() -> dict[str, str | None]:
@@ -514,7 +566,8 @@ def smoke() -> dict[str, str | None]:
     timing): each contender's name and direction, and what was wrong (``None``: right)."""
     results: dict[str, str | None] = {}
     with Fleet(120) as fleet:
-        upstream, directions = _start(fleet)
+        upstream, directions, join_litellm = _start(fleet)
+        join_litellm()
         turns = _Turns(upstream)
 
         async def check(direction: Direction, who: Contender) -> None:

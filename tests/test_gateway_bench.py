@@ -48,3 +48,15 @@ def test_the_judged_p99_is_over_every_rounds_events() -> None:
     assert p99 == 0.5
     assert gateway_cost.pooled([stalled])[2] == 0.6
     assert gateway_cost.pooled([quiet])[2] == 0.001
+
+
+def test_a_peer_is_left_out_where_its_own_cpu_cannot_keep_up() -> None:
+    gateway_cost = _gateway_cost()
+    events = 20_400  # a long turn's
+    # LiteLLM's long turn took 38.2 s of CPU: 1.87 ms an event, and 16 streams send 800 a
+    # second, one and a half cores' worth; the pass-through's 4.6 s is 0.72 cores at 64.
+    assert round(gateway_cost._cores_needed([38.2], events, 16), 2) == 1.5
+    assert round(gateway_cost._cores_needed([4.4, 4.6, 9.0], events, 64), 2) == 0.72
+    note = gateway_cost._overloaded(1.5, 16)
+    for said in ("16 streams", "1.5 cores", "800 events/s"):
+        assert said in note

@@ -2,10 +2,11 @@
 answers ``POST /v1/chat/completions`` with a chat stream and ``POST /v1/responses`` with a
 Responses stream, one SSE event per write, paced like a model emitting tokens.
 
-The body's text must hold ``bench turn <id> <long|short>``: ``long`` is 20,000 text + 200
-argument deltas, ``short`` 180 + 20. The server keeps the moment (``time.monotonic``, one
-clock for every process of the machine) it wrote each event of a turn; ``GET /times/<id>``
-hands them over once. It exits by itself after ``--deadline`` seconds.
+The body's text must hold ``bench turn <id> <kind>``: ``long`` is 20,000 text + 200
+argument deltas, ``short`` 180 + 20, ``warm`` (a process's first turn) 12 + 4. The server
+keeps the moment (``time.monotonic``, one clock for every process of the machine) it wrote
+each event of a turn; ``GET /times/<id>`` hands them over once. It exits by itself after
+``--deadline`` seconds.
 
     python upstream.py --port 0 --deadline 600    # prints "listening <port>"
 """
@@ -26,16 +27,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import workloads
 
-TURN = re.compile(rb"bench turn (\d+) (long|short)")
+TURN = re.compile(rb"bench turn (\d+) (long|short|warm)")
 PATHS = {"chat": "/v1/chat/completions", "responses": "/v1/responses"}
 """Where each wire format is served, here and by every contender."""
 WIRES = {path: wire for wire, path in PATHS.items()}
-SIZES = {"long": (20_000, 200), "short": (180, 20)}
+SIZES = {"long": (20_000, 200), "short": (180, 20), "warm": (12, 4)}
 """Text and argument deltas of each kind of turn."""
-GAPS = {"long": 0.0001, "short": 0.02}
+GAPS = {"long": 0.0001, "short": 0.02, "warm": 0.02}
 """Seconds between two events: ``short`` at 50 tokens a second, as a hosted model streams;
 ``long`` as fast as the pacing still gives a proxy that keeps up one event per read (a real
-upstream never sends a whole turn in one burst), so a turn takes seconds, not minutes."""
+upstream never sends a whole turn in one burst), so a turn takes seconds, not minutes;
+``warm`` as ``short``."""
 
 
 def streams() -> dict[tuple[str, str], list[bytes]]:

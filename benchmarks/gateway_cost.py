@@ -535,6 +535,9 @@ def _latency_section(
                         pooled([a])[2] / pooled([b])[2] for a, b in zip(mine, floor, strict=True)
                     ]
                     note = "each round's own p99 ratio: " + ", ".join(f"{r:.2f}x" for r in rounds)
+                    # The floor's own rounds, apart as far as two runs of one proxy can be.
+                    own = ", ".join(f"{pooled([b])[2] * 1e3:.1f}" for b in floor)
+                    note += f"; the pass-through's own p99 by round: {own} ms"
                 section.rows.append(
                     Row(
                         name,

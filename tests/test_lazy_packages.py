@@ -1,5 +1,5 @@
 """The model packages load their heavy modules on first use: translating a Responses request
-must not define the stream-event, response or chat-request models (the cold start of a fresh
+must not define the stream-event, response or chat models (the cold start of a fresh
 worker depends on it), and every name stays reachable as before."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ NOT_FOR_A_REQUEST = (
     "wireshift.responses._events",
     "wireshift.responses._response",
     "wireshift.chat._completion",
+    "wireshift.chat._messages",
     "wireshift.chat._request",
     "wireshift.translate._stream_api",
     "wireshift.translate._response_body",

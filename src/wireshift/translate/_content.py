@@ -1,20 +1,13 @@
-"""Content parts, both ways: Responses parts (``input_text``, ``input_image``...) and Chat
-parts (``text``, ``image_url``...), as JSON-ready dicts."""
+"""Content parts from Responses (``input_text``, ``input_image``...) to Chat (``text``,
+``image_url``...), as JSON-ready dicts. The other way is in ``_request_to_responses``, with
+the chat models it needs: a Responses -> chat translation never loads them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from .._errors import quoted
-from ..chat._messages import (
-    ChatContentPart,
-    ChatFilePart,
-    ChatImagePart,
-    ChatInputAudioPart,
-    ChatRefusalPart,
-    ChatTextPart,
-)
 from ..responses._content import (
     ComputerScreenshot,
     ContentPart,
@@ -37,7 +30,6 @@ __all__ = [
     "responses_text",
     "to_chat_assistant_content",
     "to_chat_content",
-    "to_responses_content",
 ]
 
 PART_JOINER = "\n"
@@ -214,59 +206,3 @@ def to_chat_assistant_content(
         else:
             _no_chat_form(part, f"{path}[{n}]", rec, " in assistant history")
     return (parts or None), (PART_JOINER.join(refusals) if refusals else None)
-
-
-# --- Chat -> Responses -----------------------------------------------------------------------
-
-
-def _to_responses_part(
-    part: ChatContentPart, *, assistant: bool, path: str, rec: Recorder
-) -> dict[str, Any] | None:
-    kind = type(part)
-    if kind is ChatTextPart:
-        text = cast(ChatTextPart, part).text
-        if assistant:
-            return {"type": "output_text", "text": text, "annotations": []}
-        return {"type": "input_text", "text": text}
-    if kind is ChatRefusalPart:
-        if assistant:
-            return {"type": "refusal", "refusal": cast(ChatRefusalPart, part).refusal or ""}
-    elif not assistant:
-        if kind is ChatImagePart:
-            image = cast(ChatImagePart, part).image_url
-            out: dict[str, Any] = {"type": "input_image", "image_url": image.url}
-            if image.detail is not None:
-                out["detail"] = image.detail
-            return out
-        if kind is ChatInputAudioPart:
-            audio = cast(ChatInputAudioPart, part).input_audio
-            return {
-                "type": "input_audio",
-                "input_audio": {"data": audio.data, "format": audio.format},
-            }
-        if kind is ChatFilePart:
-            return {"type": "input_file", **cast(ChatFilePart, part).file.to_dict()}
-    rec.drop(
-        path,
-        f"a {quoted(part.type)} part has no Responses form here",
-        "translate.content.part",
-        part_type=part.type,
-    )
-    return None
-
-
-def to_responses_content(
-    content: str | list[ChatContentPart], *, assistant: bool, path: str, rec: Recorder
-) -> str | list[dict[str, Any]]:
-    """Chat content as Responses content: text becomes ``input_text`` (``output_text`` on
-    assistant turns), image_url ``input_image``, file ``input_file``, audio stays audio."""
-    if isinstance(content, str):
-        if assistant:
-            return [{"type": "output_text", "text": content, "annotations": []}]
-        return content
-    out = []
-    for n, part in enumerate(content):
-        converted = _to_responses_part(part, assistant=assistant, path=f"{path}[{n}]", rec=rec)
-        if converted is not None:
-            out.append(converted)
-    return out

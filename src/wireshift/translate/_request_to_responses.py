@@ -9,14 +9,20 @@ they were.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from .._errors import quoted
 from .._model import WireModel
 from .._toolnames import ToolNameMap, ToolOrigin
 from ..chat._messages import (
     AssistantMessage,
+    ChatContentPart,
     ChatCustomToolCall,
+    ChatFilePart,
+    ChatImagePart,
+    ChatInputAudioPart,
+    ChatRefusalPart,
+    ChatTextPart,
     ChatToolCall,
     DeveloperMessage,
     FunctionMessage,
@@ -39,7 +45,6 @@ from ..chat._request import (
     ChatTextResponseFormat,
     ChatToolChoice,
 )
-from ._content import to_responses_content
 from ._context import Recorder
 from ._fieldmaps import CHAT_TO_RESPONSES_COPY, CHAT_TO_RESPONSES_DROP
 from ._toolforms import (
@@ -220,6 +225,62 @@ class _Input:
             return
         self.call_types[call_id] = item["type"]
         self.items.append(item)
+
+
+# --- content -------------------------------------------------------------------------------
+
+
+def _to_responses_part(
+    part: ChatContentPart, *, assistant: bool, path: str, rec: Recorder
+) -> dict[str, Any] | None:
+    kind = type(part)
+    if kind is ChatTextPart:
+        text = cast(ChatTextPart, part).text
+        if assistant:
+            return {"type": "output_text", "text": text, "annotations": []}
+        return {"type": "input_text", "text": text}
+    if kind is ChatRefusalPart:
+        if assistant:
+            return {"type": "refusal", "refusal": cast(ChatRefusalPart, part).refusal or ""}
+    elif not assistant:
+        if kind is ChatImagePart:
+            image = cast(ChatImagePart, part).image_url
+            out: dict[str, Any] = {"type": "input_image", "image_url": image.url}
+            if image.detail is not None:
+                out["detail"] = image.detail
+            return out
+        if kind is ChatInputAudioPart:
+            audio = cast(ChatInputAudioPart, part).input_audio
+            return {
+                "type": "input_audio",
+                "input_audio": {"data": audio.data, "format": audio.format},
+            }
+        if kind is ChatFilePart:
+            return {"type": "input_file", **cast(ChatFilePart, part).file.to_dict()}
+    rec.drop(
+        path,
+        f"a {quoted(part.type)} part has no Responses form here",
+        "translate.content.part",
+        part_type=part.type,
+    )
+    return None
+
+
+def to_responses_content(
+    content: str | list[ChatContentPart], *, assistant: bool, path: str, rec: Recorder
+) -> str | list[dict[str, Any]]:
+    """Chat content as Responses content: text becomes ``input_text`` (``output_text`` on
+    assistant turns), image_url ``input_image``, file ``input_file``, audio stays audio."""
+    if isinstance(content, str):
+        if assistant:
+            return [{"type": "output_text", "text": content, "annotations": []}]
+        return content
+    out = []
+    for n, part in enumerate(content):
+        converted = _to_responses_part(part, assistant=assistant, path=f"{path}[{n}]", rec=rec)
+        if converted is not None:
+            out.append(converted)
+    return out
 
 
 # --- tools ---------------------------------------------------------------------------------

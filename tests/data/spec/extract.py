@@ -1,8 +1,9 @@
 """Refresh the spec extracts the conformance tests read, from the full specs.
 
-Run from the repository root with the full specs beside it (``../shared/spec``)::
+Run from the repository root, naming the directory that holds the full specs (OpenAI's
+OpenAPI document and the Open Responses one, as their projects publish them)::
 
-    python tests/data/spec/extract.py ../shared/spec
+    python tests/data/spec/extract.py path/to/specs
 
 Each extract keeps the operations the tests read (:data:`PATHS`), the ``components.schemas``
 a test names (any schema name written as a string in ``tests/``) and every schema those
@@ -80,4 +81,6 @@ def main(source_dir: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/spec")
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tests/data/spec/extract.py SPEC_DIR")
+    main(sys.argv[1])

@@ -398,8 +398,10 @@ async def _measure(
         for d_index, direction in enumerate(directions):
             events = len(turns.events[direction.upstream_wire, "long"])
             for who in direction.contenders:
+                if who.name in JUDGED_NAMES:
+                    continue
                 cores = _cores_needed(cpu[d_index, who.name], events, streams_at_once)
-                if who.name not in JUDGED_NAMES and cores > 1:
+                if cores > 1:
                     skipped.setdefault((d_index, who.name), _overloaded(cores, streams_at_once))
         for _ in range(repeats if streams_at_once == JUDGED else 1):
             for d_index, direction in enumerate(directions):

@@ -417,17 +417,14 @@ class AsyncTranslatedStream(_Translated, AsyncIterator[Out], Generic[Out]):
         self, events: AsyncIterable[Any] | Iterable[Any]
     ) -> AsyncGenerator[list[Out], None]:
         pipe = self._pipe
-        if not isinstance(events, AsyncIterable):
-            for batch in _batches_of(pipe, events):
-                yield batch
-            return
-        async for item in events:
-            out = pipe.feed(item)
-            if out:
-                yield out
-        out = pipe.finish()
-        if out:
-            yield out
+        if isinstance(events, AsyncIterable):
+            async for item in events:
+                out = pipe.feed(item)
+                if out:
+                    yield out
+            events = ()  # read: what is left is the end's batch
+        for batch in _batches_of(pipe, events):
+            yield batch
 
     async def __anext__(self) -> Out:
         return await self._out.__anext__()

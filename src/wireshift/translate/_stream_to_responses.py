@@ -357,11 +357,7 @@ class ChatToResponsesStream:
         out: list[Any] = []
         what = delta.what
         if what == "content":
-            if self._think is None:  # most of a turn: straight to the text's delta event
-                if texts[0]:
-                    self._text(out, "message", "output_text", texts[0])
-            else:
-                self._apply(out, None, texts[0], None, None)
+            self._apply(out, None, texts[0], None, None)
         elif what == "reasoning":
             self._apply(out, joined_reasoning(texts), None, None, None)
         else:

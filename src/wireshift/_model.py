@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cached_property
+from itertools import repeat
 from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import (
@@ -31,6 +32,7 @@ from ._json import escaped_json_text, load_json, model_data, model_json
 __all__ = [
     "UNKNOWN_TAG",
     "JSONInput",
+    "MembersOnDemand",
     "TypeTagged",
     "UnionParser",
     "WireModel",
@@ -186,19 +188,29 @@ class TypeTagged:
     member whose ``key`` literal matches, and one with an unknown tag goes to the member
     whose ``key`` is a plain ``str``, keeping every field. ``infer`` names the tag of a
     payload that has no ``key`` at all (Responses messages may omit ``type``).
+    ``on_demand=True`` builds the validators of members only when a value of theirs shows
+    up (see :class:`MembersOnDemand`).
     """
 
     def __init__(
-        self, key: str = "type", infer: Callable[[Mapping[str, Any]], str | None] | None = None
+        self,
+        key: str = "type",
+        infer: Callable[[Mapping[str, Any]], str | None] | None = None,
+        *,
+        on_demand: bool = False,
     ) -> None:
         self.key = key
         self.infer = infer
+        self.on_demand = on_demand
         self._choice: dict[str, str] = {}
         self._tag_of: dict[type[Any], str] = {}
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
+        if self.on_demand:
+            whole = Annotated[source, TypeTagged(self.key, self.infer)]
+            return _MembersSeen(whole, source, self, many=False).schema()
         tags, fallback = union_members(source, self.key)
         self._choice = {tag: f"@{tag}" for tag in tags}
         for tag, model in tags.items():
@@ -232,6 +244,108 @@ class TypeTagged:
             return choice.get(tag, UNKNOWN_TAG) if type(tag) is str else UNKNOWN_TAG
 
         return discriminate
+
+
+class MembersOnDemand:
+    """Annotation for a ``list`` of a :class:`TypeTagged` union that validates each list with
+    a validator of only the members seen so far (see ``TypeTagged(on_demand=True)`` for a
+    single value).
+
+    A request's validator otherwise holds every member's schema (a Responses request: 34
+    item kinds and 17 tool kinds, with their content parts and options), all built on the
+    first call of a fresh process for a body that holds a few of them. Here a list with a member not seen
+    before builds a validator for the members seen so far; a list of tags already seen goes
+    straight to it (a set of its tags, then one Rust call). Validation, errors,
+    serialization and the JSON schema are the union's own.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        (union,) = get_args(source)
+        marker = next(m for m in get_args(union)[1:] if isinstance(m, TypeTagged))
+        return _MembersSeen(source, union, marker, many=True).schema()
+
+
+_Validate = Callable[..., Any]
+
+
+class _MembersSeen:
+    """The validator of one :class:`MembersOnDemand` field, grown as members show up."""
+
+    def __init__(self, source: Any, union: Any, marker: TypeTagged, many: bool) -> None:
+        self.source = source
+        self.many = many
+        self.key = marker.key
+        self.infer = marker.infer
+        self.tags, self.fallback = union_members(union, marker.key)
+        self.order = (*dict.fromkeys(self.tags.values()), self.fallback)
+        # One tuple, replaced whole, so that a thread never pairs a validator with the tags
+        # of another: the validator, the tags that go straight to it (those of its members,
+        # and unknown ones, which go to the fallback), and its members.
+        self.state: tuple[_Validate, frozenset[str], frozenset[type[WireModel]]] | None
+        self.state = None
+
+    def schema(self) -> CoreSchema:
+        # Serialized as what each value is: a model infers its own serializer, with the
+        # caller's settings (exclude_unset, by_alias, mode).
+        anything = core_schema.any_schema()
+        return core_schema.with_info_wrap_validator_function(
+            self.validate,
+            core_schema.list_schema(anything) if self.many else anything,
+            metadata={"pydantic_js_functions": [self.json_schema]},
+        )
+
+    def validate(self, value: Any, handler: Any, info: Any) -> Any:
+        if self.many and type(value) is not list:
+            value = handler(value)  # a list of something, or the error saying it is not one
+        values = value if self.many else (value,)
+        try:
+            tags: frozenset[Any] | None = frozenset(map(dict.get, values, repeat(self.key)))
+        except TypeError:  # not a dict (a model built in code), or an unhashable tag
+            tags = None
+        state = self.state
+        if state is None or tags is None or not tags <= state[1]:
+            state = self._grow(values, tags)
+        return state[0](value, context=info.context)
+
+    def json_schema(self, _: CoreSchema, handler: Any) -> Any:
+        return handler(TypeAdapter(self.source).core_schema)
+
+    def _member(self, value: Any) -> type[WireModel]:
+        if isinstance(value, Mapping):
+            tag = value.get(self.key)
+            if tag is None and self.infer is not None:
+                tag = self.infer(value)
+        else:
+            tag = getattr(value, self.key, None)
+            if tag is None and type(value) in self.order:
+                return type(value)
+        return self.tags.get(tag, self.fallback) if type(tag) is str else self.fallback
+
+    def _grow(
+        self, values: Any, tags: frozenset[Any] | None
+    ) -> tuple[_Validate, frozenset[str], frozenset[type[WireModel]]]:
+        needed = set(map(self._member, values))
+        state = self.state
+        if state is None or not needed <= state[2]:
+            covered = needed.union({self.fallback}, state[2] if state else ())
+            members = tuple(m for m in self.order if m in covered)
+            for member in members:
+                # A model serializes by its own serializer (the field's is `any`), and the
+                # union below reuses the member's finished schema.
+                if not member.__pydantic_complete__:
+                    member.model_rebuild()
+            union: Any = Annotated[Union[members], TypeTagged(self.key, self.infer)]  # noqa: UP007
+            # (an adapter of one model is deferred like the model: this attribute builds it)
+            made = TypeAdapter(list[union] if self.many else union).validator.validate_python
+            ready = frozenset(t for t, m in self.tags.items() if m in covered)
+            state = (made, ready, frozenset(covered))
+        if tags is not None:
+            # a missing tag is inferred value by value, so it never goes straight
+            state = (state[0], state[1] | {t for t in tags if type(t) is str}, state[2])
+        self.state = state
+        return state
 
 
 JSONKind = Literal["str", "list", "dict"]

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, Tag
 
-from .._model import TypeTagged, WireModel, by_json_kind
+from .._model import MembersOnDemand, TypeTagged, WireModel, by_json_kind
 from ._items import Item
 from ._tools import Tool, ToolChoice
 
@@ -145,7 +145,7 @@ class PromptCacheOptions(WireModel):
 
 
 RequestInput = Annotated[
-    Annotated[str, Tag("str")] | Annotated[list[Item], Tag("list")],
+    Annotated[str, Tag("str")] | Annotated[list[Item], MembersOnDemand(), Tag("list")],
     by_json_kind("str", "list"),
 ]
 
@@ -158,7 +158,7 @@ class ResponsesRequest(WireModel):
     input: RequestInput | None = None
     """A string (one user message) or a list of items."""
     instructions: str | None = None
-    tools: list[Tool] | None = None
+    tools: Annotated[list[Tool], MembersOnDemand()] | None = None
     tool_choice: ToolChoice | None = None
     parallel_tool_calls: bool | None = None
     max_tool_calls: int | None = None

@@ -458,7 +458,7 @@ SpecificToolChoice = Annotated[
     | ApplyPatchToolChoice
     | ShellToolChoice
     | UnknownToolChoice,
-    TypeTagged(),
+    TypeTagged(on_demand=True),
 ]
 """The object forms of ``tool_choice``."""
 

@@ -23,6 +23,13 @@ NOT_FOR_A_REQUEST = (
     "wireshift.translate._response_body",
     "wireshift.accumulate",
     "wireshift.toolseq",
+    # bodies, SSE, stores and WebSocket sessions: top-level names loaded on first use
+    "wireshift._body",
+    "wireshift._httpx",
+    "wireshift._sse",
+    "wireshift._memory_store",
+    "wireshift._sqlite_store",
+    "wireshift._websocket",
 )
 
 

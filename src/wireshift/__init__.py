@@ -10,7 +10,6 @@ import importlib
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from ._body import decode_body
 from ._errors import (
     ArgumentTypeError,
     BodyDecodeError,
@@ -33,18 +32,36 @@ from ._errors import (
     WireshiftError,
 )
 from ._format import Format
-from ._httpx import aiter_sse_response, iter_sse_response
-from ._memory_store import MemoryResponseStore
 from ._notes import Note, NoteAction
 from ._profiles import PROFILES, Profile, get_profile
-from ._sqlite_store import SQLiteResponseStore
-from ._sse import DONE, SSEDecoder, SSEEvent, aiter_sse, encode_sse, iter_sse
-from ._store import ResponseStore, ScopedResponseStore, StoredResponse
 from ._toolnames import ToolNameMap
-from ._websocket import CreateResponse, ResponsesWebSocketSession
 
 if TYPE_CHECKING:
     # Re-exported for type checkers (the `as` says so); at run time __getattr__ loads them.
+    from ._body import decode_body as decode_body
+    from ._httpx import (
+        aiter_sse_response as aiter_sse_response,
+        iter_sse_response as iter_sse_response,
+    )
+    from ._memory_store import MemoryResponseStore as MemoryResponseStore
+    from ._sqlite_store import SQLiteResponseStore as SQLiteResponseStore
+    from ._sse import (
+        DONE as DONE,
+        SSEDecoder as SSEDecoder,
+        SSEEvent as SSEEvent,
+        aiter_sse as aiter_sse,
+        encode_sse as encode_sse,
+        iter_sse as iter_sse,
+    )
+    from ._store import (
+        ResponseStore as ResponseStore,
+        ScopedResponseStore as ScopedResponseStore,
+        StoredResponse as StoredResponse,
+    )
+    from ._websocket import (
+        CreateResponse as CreateResponse,
+        ResponsesWebSocketSession as ResponsesWebSocketSession,
+    )
     from .accumulate import (
         AccumulatedChatCompletion as AccumulatedChatCompletion,
         AccumulatedResponse as AccumulatedResponse,
@@ -82,8 +99,17 @@ if TYPE_CHECKING:
 __version__ = "0.2.0"
 
 # Importing these packages builds hundreds of pydantic models, about as costly as importing
-# pydantic itself: they load on first use of one of their names.
+# pydantic itself: they load on first use of one of their names. So do the modules a
+# translation never needs (bodies, SSE, stores, WebSocket sessions): a fresh worker that
+# only translates does not pay for them.
 _LAZY: dict[str, tuple[str, ...]] = {
+    "._body": ("decode_body",),
+    "._httpx": ("aiter_sse_response", "iter_sse_response"),
+    "._memory_store": ("MemoryResponseStore",),
+    "._sqlite_store": ("SQLiteResponseStore",),
+    "._sse": ("DONE", "SSEDecoder", "SSEEvent", "aiter_sse", "encode_sse", "iter_sse"),
+    "._store": ("ResponseStore", "ScopedResponseStore", "StoredResponse"),
+    "._websocket": ("CreateResponse", "ResponsesWebSocketSession"),
     ".translate": (
         "AsyncTranslatedStream",
         "ItemResolver",
@@ -137,13 +163,11 @@ _RETIRED_HOMES = (
 _RETIRED_PRIVATE = {"excerpt": "._errors", "format_path": "._errors"}
 
 __all__ = [
-    "DONE",
     "PROFILES",
     "ArgumentTypeError",
     "BodyDecodeError",
     "BodyTooLargeError",
     "CompactionError",
-    "CreateResponse",
     "CorruptBodyError",
     "FieldProblem",
     "Format",
@@ -151,19 +175,11 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidJSONError",
     "NestingTooDeepError",
-    "MemoryResponseStore",
     "MissingContextError",
     "Note",
     "NoteAction",
     "PayloadError",
     "Profile",
-    "ResponseStore",
-    "ResponsesWebSocketSession",
-    "SQLiteResponseStore",
-    "ScopedResponseStore",
-    "SSEDecoder",
-    "SSEEvent",
-    "StoredResponse",
     "StreamTruncatedError",
     "ToolNameMap",
     "ToolSequenceError",
@@ -173,13 +189,7 @@ __all__ = [
     "UpstreamError",
     "WireshiftError",
     "__version__",
-    "aiter_sse",
-    "aiter_sse_response",
-    "decode_body",
-    "encode_sse",
     "get_profile",
-    "iter_sse",
-    "iter_sse_response",
     *_LAZY_HOME,
 ]
 

@@ -253,9 +253,9 @@ class MembersOnDemand:
 
     A request's validator otherwise holds every member's schema (a Responses request: 34
     item kinds and 17 tool kinds, with their content parts and options), all built on the
-    first call of a fresh process for a body that holds a few of them. Here a list with a member not seen
-    before builds a validator for the members seen so far; a list of tags already seen goes
-    straight to it (a set of its tags, then one Rust call). Validation, errors,
+    first call of a fresh process for a body that holds a few of them. Here a list with a
+    member not seen before builds a validator for the members seen so far; a list of tags
+    already seen goes straight to it (a set of its tags, then one Rust call). Validation, errors,
     serialization and the JSON schema are the union's own.
     """
 

@@ -140,17 +140,18 @@ def test_the_json_schema_is_the_whole_unions() -> None:
 
 
 def test_a_request_builds_only_the_item_and_tool_models_it_holds() -> None:
-    """In a fresh process: the Codex request (messages; function, namespace and web_search
-    tools) leaves the call, reasoning and other tool models unbuilt; a later request with a
+    """In a fresh process: the Codex request (messages of input_text parts; function,
+    namespace and web_search tools) leaves the call, reasoning, other tool and other content
+    part models unbuilt; a later request with a
     call reads it as a call."""
     code = (
         "import json, wireshift\n"
         "from wireshift.responses import Message, FunctionCall, ReasoningItem, FunctionTool,"
-        " FileSearchTool, FunctionToolChoice\n"
+        " FileSearchTool, FunctionToolChoice, InputText, InputImage, Refusal\n"
         f"raw = json.loads(open({str(FIXTURE)!r}).read())['body']\n"
         "wireshift.translate_request(json.dumps(raw), to='chat', profile='vllm')\n"
         "first = [m.__pydantic_complete__ for m in (Message, FunctionTool, FunctionCall,"
-        " ReasoningItem, FileSearchTool, FunctionToolChoice)]\n"
+        " ReasoningItem, FileSearchTool, FunctionToolChoice, InputText, InputImage, Refusal)]\n"
         "raw['input'].append({'type': 'function_call', 'call_id': 'c1', 'name': 'f',"
         " 'arguments': '{}'})\n"
         "raw['tool_choice'] = {'type': 'function', 'name': 'f'}\n"
@@ -160,6 +161,6 @@ def test_a_request_builds_only_the_item_and_tool_models_it_holds() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     first, calls, choice = json.loads(done.stdout)
-    assert first == [True, True, False, False, False, False]
+    assert first == [True, True, False, False, False, False, True, False, False]
     assert calls == [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]
     assert choice == {"type": "function", "function": {"name": "f"}}

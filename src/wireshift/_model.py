@@ -7,8 +7,6 @@ Three rules hold for every model built on :class:`WireModel`:
 * a model built in code (not parsed) always emits its ``type`` tag.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from itertools import repeat
@@ -252,8 +250,8 @@ class MembersOnDemand:
     single value).
 
     A request's validator otherwise holds every member's schema (a Responses request: 34
-    item kinds and 17 tool kinds, with their content parts and options), all built on the
-    first call of a fresh process for a body that holds a few of them. Here a list with a
+    item kinds, 17 tool kinds, 13 content part kinds in each message), all built on the first
+    call of a fresh process for a body that holds a few of them. Here a list with a
     member not seen before builds a validator for the members seen so far; a list of tags
     already seen goes straight to it (a set of its tags, then one Rust call). Validation, errors,
     serialization and the JSON schema are the union's own.

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, Tag
 
-from .._model import TypeTagged, UnionParser, WireModel, by_json_kind
+from .._model import MembersOnDemand, TypeTagged, UnionParser, WireModel, by_json_kind
 
 __all__ = [
     "Annotation",
@@ -262,7 +262,7 @@ parse_content_part = _parser.parse
 # Tagged rather than a plain union so that a bad part is reported at its own path
 # (`content[0].text`), not as "content: Input should be a valid string".
 TextOrParts = Annotated[
-    Annotated[str, Tag("str")] | Annotated[list[ContentPart], Tag("list")],
+    Annotated[str, Tag("str")] | Annotated[list[ContentPart], MembersOnDemand(), Tag("list")],
     by_json_kind("str", "list"),
 ]
 """A message's content or a tool's output: a plain string, or a list of content parts."""

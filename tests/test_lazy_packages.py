@@ -79,3 +79,25 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 
     with pytest.raises(AttributeError, match="NoSuchModel"):
         wireshift.responses.NoSuchModel  # noqa: B018
+
+
+def test_no_model_field_has_a_builtin_default_factory() -> None:
+    """pydantic reads a factory's signature; a builtin's (``list``) is parsed with
+    ``tokenize``, whose first use compiles its patterns: milliseconds of a cold start."""
+    import inspect
+
+    import wireshift.chat
+    import wireshift.responses
+
+    found = []
+    for package in (wireshift.responses, wireshift.chat):
+        for name in package.__all__:
+            model = getattr(package, name)
+            if inspect.isclass(model) and hasattr(model, "model_fields"):
+                found += [
+                    f"{name}.{field}"
+                    for field, info in model.model_fields.items()
+                    if inspect.isbuiltin(info.default_factory)
+                    or info.default_factory in (list, dict, set)
+                ]
+    assert found == []

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from .._model import TypeTagged, WireModel
+from .._model import TypeTagged, WireModel, empty_list
 
 # Pydantic resolves field annotations at run time, so these imports must stay real.
 from ._messages import AnyChatToolCall, ChatFunctionCall
@@ -319,7 +319,7 @@ class ChatCompletionChunk(WireModel):
     object: str | None = "chat.completion.chunk"
     created: int | None = None
     model: str | None = None
-    choices: list[ChunkChoice] = Field(default_factory=list)
+    choices: list[ChunkChoice] = Field(default_factory=empty_list)
     usage: ChatCompletionUsage | None = None
     service_tier: str | None = None
     system_fingerprint: str | None = None

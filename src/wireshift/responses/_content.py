@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, Tag
 
-from .._model import MembersOnDemand, TypeTagged, UnionParser, WireModel, by_json_kind
+from .._model import MembersOnDemand, TypeTagged, UnionParser, WireModel, by_json_kind, empty_list
 
 __all__ = [
     "Annotation",
@@ -182,8 +182,8 @@ class OutputText(WireModel):
     type: Literal["output_text"] = "output_text"
     text: str
     # Required by the spec, but providers and older clients leave them out.
-    annotations: list[Annotation] = Field(default_factory=list)
-    logprobs: list[LogProb] = Field(default_factory=list)
+    annotations: list[Annotation] = Field(default_factory=empty_list)
+    logprobs: list[LogProb] = Field(default_factory=empty_list)
 
 
 class Refusal(WireModel):

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .._model import TypeTagged, UnionParser, WireModel, union_members
+from .._model import TypeTagged, UnionParser, WireModel, empty_list, union_members
 
 # Pydantic resolves field annotations at runtime, so these imports must stay real.
 from ._content import Annotation, ContentPart
@@ -296,7 +296,7 @@ class ResponseTextDeltaEvent(_ContentEvent):
 
     type: Literal["response.output_text.delta"] = "response.output_text.delta"
     delta: str
-    logprobs: list[ResponseLogProb] = Field(default_factory=list)
+    logprobs: list[ResponseLogProb] = Field(default_factory=empty_list)
     obfuscation: str | None = None
 
 
@@ -305,7 +305,7 @@ class ResponseTextDoneEvent(_ContentEvent):
 
     type: Literal["response.output_text.done"] = "response.output_text.done"
     text: str
-    logprobs: list[ResponseLogProb] = Field(default_factory=list)
+    logprobs: list[ResponseLogProb] = Field(default_factory=empty_list)
 
 
 class ResponseOutputTextAnnotationAddedEvent(_ContentEvent):
@@ -639,7 +639,7 @@ class ResponseShellCallOutputContentDoneStreamingEvent(_ShellCommandEvent):
         "response.shell_call_output_content.done"
     )
     item_id: str | None = None
-    output: list[ShellOutputChunk] = Field(default_factory=list)
+    output: list[ShellOutputChunk] = Field(default_factory=empty_list)
 
 
 # --- outside the specs -------------------------------------------------------------------

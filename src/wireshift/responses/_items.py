@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from .._model import TypeTagged, UnionParser, WireModel
+from .._model import TypeTagged, UnionParser, WireModel, empty_list
 from ._content import ComputerScreenshot, ContentPart, TextOrParts
 
 __all__ = [
@@ -90,7 +90,7 @@ class Message(WireModel):
     role: str
     """``user``, ``assistant``, ``system`` or ``developer``."""
     # Required by the spec; a missing one reads as no parts (and is not dumped).
-    content: TextOrParts = Field(default_factory=list)
+    content: TextOrParts = Field(default_factory=empty_list)
     status: str | None = None
     phase: str | None = None
     """``commentary`` or ``final_answer`` on assistant messages of Codex models; resend as is."""
@@ -118,7 +118,7 @@ class FunctionCallOutput(WireModel):
     id: str | None = None
     # The official input param leaves call_id optional (and nullable); every real client sends it.
     call_id: str | None = None
-    output: TextOrParts = Field(default_factory=list)
+    output: TextOrParts = Field(default_factory=empty_list)
     name: str | None = None
     namespace: str | None = None
     caller: dict[str, Any] | None = None
@@ -146,7 +146,7 @@ class CustomToolCallOutput(WireModel):
     type: Literal["custom_tool_call_output"] = "custom_tool_call_output"
     id: str | None = None
     call_id: str
-    output: TextOrParts = Field(default_factory=list)
+    output: TextOrParts = Field(default_factory=empty_list)
     caller: dict[str, Any] | None = None
     status: str | None = None
     created_by: str | None = None
@@ -160,7 +160,7 @@ class ReasoningItem(WireModel):
 
     type: Literal["reasoning"] = "reasoning"
     id: str | None = None
-    summary: list[ContentPart] = Field(default_factory=list)
+    summary: list[ContentPart] = Field(default_factory=empty_list)
     # Open Responses' input param allows an explicit null here.
     content: list[ContentPart] | None = None
     encrypted_content: str | None = None
@@ -249,7 +249,7 @@ class ShellCallOutput(WireModel):
     type: Literal["shell_call_output"] = "shell_call_output"
     id: str | None = None
     call_id: str
-    output: list[ShellOutputChunk] = Field(default_factory=list)
+    output: list[ShellOutputChunk] = Field(default_factory=empty_list)
     caller: dict[str, Any] | None = None
     status: str | None = None
     max_output_length: int | None = None
@@ -516,7 +516,7 @@ class AgentMessage(WireModel):
     """``{"agent_name": ...}``."""
     author: str
     recipient: str
-    content: list[ContentPart] = Field(default_factory=list)
+    content: list[ContentPart] = Field(default_factory=empty_list)
 
 
 class MultiAgentCall(WireModel):
@@ -538,7 +538,7 @@ class MultiAgentCallOutput(WireModel):
     agent: dict[str, Any] | None = None
     call_id: str
     action: str
-    output: list[ContentPart] = Field(default_factory=list)
+    output: list[ContentPart] = Field(default_factory=empty_list)
 
 
 class UnknownItem(WireModel):

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, Tag, field_validator
 from typing_extensions import Self
 
-from .._model import WireModel, by_json_kind
+from .._model import WireModel, by_json_kind, empty_list
 from ._items import Item
 from ._request import (
     ConversationReference,
@@ -130,7 +130,7 @@ class Response(WireModel):
     previous_response_id: str | None = None
     instructions: ResponseInstructions | None = None
     """A string, or (OpenAI only) the input items that served as instructions."""
-    output: list[Item] = Field(default_factory=list)
+    output: list[Item] = Field(default_factory=empty_list)
     error: ResponseError | None = None
     tools: list[Tool] | None = None
     tool_choice: ToolChoice | None = None

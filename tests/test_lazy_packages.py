@@ -16,6 +16,11 @@ FIXTURE = Path(__file__).parent / "data" / "fixtures" / "codex-0.169-request-1.j
 NOT_FOR_A_REQUEST = (
     "wireshift.responses._events",
     "wireshift.responses._response",
+    # the item and tool kinds a chat translation never reads, and the unions of every kind
+    "wireshift.responses._hosted_items",
+    "wireshift.responses._hosted_tools",
+    "wireshift.responses._item_union",
+    "wireshift.responses._tool_union",
     "wireshift.chat._completion",
     "wireshift.chat._messages",
     "wireshift.chat._request",

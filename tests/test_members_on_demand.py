@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import types
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -164,3 +165,65 @@ def test_a_request_builds_only_the_item_and_tool_models_it_holds() -> None:
     assert first == [True, True, False, False, False, False, True, False, False]
     assert calls == [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]
     assert choice == {"type": "function", "function": {"name": "f"}}
+
+
+def test_more_members_load_only_when_a_tag_is_none_of_the_unions_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class A(WireModel):
+        type: Literal["a"] = "a"
+
+    class Other(WireModel):
+        type: str
+
+    class Rare(WireModel):
+        type: Literal["rare"] = "rare"
+        n: int
+
+    loaded: list[str] = []
+
+    class RareModule(types.ModuleType):
+        def __getattr__(self, name: str) -> Any:
+            if name != "KINDS":
+                raise AttributeError(name)
+            loaded.append(name)
+            return (Rare,)
+
+    monkeypatch.setitem(sys.modules, "wireshift_test_rare_kinds", RareModule("rare"))
+
+    class Box(WireModel):
+        things: Annotated[
+            list[Annotated[A | Other, TypeTagged()]],
+            MembersOnDemand(more="wireshift_test_rare_kinds"),
+        ]
+
+    box = Box.model_validate({"things": [{"type": "a"}, {"type": "a"}]})
+    assert [type(t) for t in box.things] == [A, A]
+    assert loaded == []
+    box = Box.model_validate({"things": [{"type": "a"}, {"type": "rare", "n": 1}]})
+    assert [type(t) for t in box.things] == [A, Rare]
+    assert loaded == ["KINDS"]
+    with pytest.raises(ValidationError) as bad:
+        Box.model_validate({"things": [{"type": "rare", "n": "x"}]})
+    assert [e["loc"] for e in bad.value.errors()] == [("things", 0, "@rare", "n")]
+    box = Box.model_validate({"things": [{"type": "unheard", "k": 1}]})
+    assert type(box.things[0]) is Other
+    assert box.to_dict() == {"things": [{"type": "unheard", "k": 1}]}
+    assert loaded == ["KINDS"]  # loaded once
+    assert "Rare" in Box.model_json_schema()["$defs"]
+
+
+def test_the_request_kinds_and_the_hosted_kinds_are_the_whole_unions() -> None:
+    """The unions of every kind are written out for type checkers; the request validates
+    with the kinds of ``_items``/``_tools`` and loads the hosted ones on demand: the two
+    lists must hold exactly the union's members, the fallback last."""
+    from wireshift._model import union_members
+    from wireshift.responses import _hosted_items, _hosted_tools, _items, _tools
+    from wireshift.responses._item_union import Item
+    from wireshift.responses._tool_union import Tool
+
+    for union, here, hosted in ((Item, _items, _hosted_items), (Tool, _tools, _hosted_tools)):
+        tags, fallback = union_members(union)
+        assert here.KINDS[-1] is fallback
+        assert set(here.KINDS[:-1]).isdisjoint(hosted.KINDS)
+        assert {*here.KINDS[:-1], *hosted.KINDS} == set(tags.values())

@@ -31,6 +31,7 @@ from wireshift.responses._request import (
     TextFormatJSONSchema,
     UnknownTextFormat,
 )
+from wireshift.responses._tool_union import Tool
 from wireshift.responses._tools import (
     CustomTool,
     CustomToolGrammarFormat,
@@ -39,7 +40,6 @@ from wireshift.responses._tools import (
     NamespaceMember,
     NamespaceTool,
     SpecificToolChoice,
-    Tool,
     ToolChoice,
     UnknownCustomToolFormat,
     UnknownTool,

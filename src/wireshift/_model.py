@@ -7,6 +7,7 @@ Three rules hold for every model built on :class:`WireModel`:
 * a model built in code (not parsed) always emits its ``type`` tag.
 """
 
+import importlib
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from itertools import repeat
@@ -218,8 +219,7 @@ class TypeTagged:
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
         if self.on_demand:
-            whole = Annotated[source, TypeTagged(self.key, self.infer)]
-            return _MembersSeen(whole, source, self, many=False).schema()
+            return _MembersSeen(source, self, many=False).schema()
         tags, fallback = union_members(source, self.key)
         self._choice = {tag: f"@{tag}" for tag in tags}
         for tag, model in tags.items():
@@ -262,18 +262,25 @@ class MembersOnDemand:
 
     A request's validator otherwise holds every member's schema (a Responses request: 34
     item kinds, 17 tool kinds, 13 content part kinds in each message), all built on the first
-    call of a fresh process for a body that holds a few of them. Here a list with a
-    member not seen before builds a validator for the members seen so far; a list of tags
-    already seen goes straight to it (a set of its tags, then one Rust call). Validation, errors,
+    call of a fresh process for a body that holds a few of them. Here a list with a member
+    not seen before builds a validator for the members seen so far; a list of tags already
+    seen goes straight to it (a set of its tags, then one Rust call). Validation, errors,
     serialization and the JSON schema are the union's own.
+
+    ``more`` names a module whose ``KINDS`` tuple holds further members: it is imported the
+    first time a value's tag is none of the union's own, so that classes a body rarely holds
+    are not even defined before one shows up.
     """
+
+    def __init__(self, more: str | None = None) -> None:
+        self.more = more
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
         (union,) = get_args(source)
         marker = next(m for m in get_args(union)[1:] if isinstance(m, TypeTagged))
-        return _MembersSeen(source, union, marker, many=True).schema()
+        return _MembersSeen(union, marker, many=True, more=self.more).schema()
 
 
 _Validate = Callable[..., Any]
@@ -282,9 +289,9 @@ _Validate = Callable[..., Any]
 class _MembersSeen:
     """The validator of one :class:`MembersOnDemand` field, grown as members show up."""
 
-    def __init__(self, source: Any, union: Any, marker: TypeTagged, many: bool) -> None:
-        self.source = source
+    def __init__(self, union: Any, marker: TypeTagged, many: bool, more: str | None = None) -> None:
         self.many = many
+        self.more = more
         self.key = marker.key
         self.infer = marker.infer
         self.tags, self.fallback = union_members(union, marker.key)
@@ -319,7 +326,23 @@ class _MembersSeen:
         return state[0](value, context=info.context)
 
     def json_schema(self, _: CoreSchema, handler: Any) -> Any:
-        return handler(TypeAdapter(self.source).core_schema)
+        self._load_more()
+        return handler(TypeAdapter(self._union(self.order)).core_schema)
+
+    def _union(self, members: tuple[type[WireModel], ...]) -> Any:
+        union: Any = Annotated[Union[members], TypeTagged(self.key, self.infer)]  # noqa: UP007
+        return list[union] if self.many else union
+
+    def _load_more(self) -> None:
+        if self.more is None:
+            return
+        kinds: tuple[type[WireModel], ...] = importlib.import_module(self.more).KINDS
+        tags = dict(self.tags)
+        for model in kinds:
+            for tag in _literal_values(model.model_fields[self.key].annotation):
+                tags[tag] = model
+        self.order = (*self.order[:-1], *kinds, self.fallback)
+        self.tags, self.more = tags, None
 
     def _member(self, value: Any) -> type[WireModel]:
         if isinstance(value, Mapping):
@@ -328,9 +351,15 @@ class _MembersSeen:
                 tag = self.infer(value)
         else:
             tag = getattr(value, self.key, None)
-            if tag is None and type(value) in self.order:
-                return type(value)
-        return self.tags.get(tag, self.fallback) if type(tag) is str else self.fallback
+            if tag is None and isinstance(value, WireModel):
+                self._load_more()
+                if type(value) in self.order:
+                    return type(value)
+        if type(tag) is not str:
+            return self.fallback
+        if tag not in self.tags:
+            self._load_more()
+        return self.tags.get(tag, self.fallback)
 
     def _grow(
         self, values: Any, tags: frozenset[Any] | None
@@ -345,9 +374,8 @@ class _MembersSeen:
                 # union below reuses the member's finished schema.
                 if not member.__pydantic_complete__:
                     member.model_rebuild()
-            union: Any = Annotated[Union[members], TypeTagged(self.key, self.infer)]  # noqa: UP007
             # (an adapter of one model is deferred like the model: this attribute builds it)
-            made = TypeAdapter(list[union] if self.many else union).validator.validate_python
+            made = TypeAdapter(self._union(members)).validator.validate_python
             ready = frozenset(t for t, m in self.tags.items() if m in covered)
             state = (made, ready, frozenset(covered))
         if tags is not None:

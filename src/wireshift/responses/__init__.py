@@ -11,8 +11,24 @@ from ._tools import *  # noqa: F403
 
 if TYPE_CHECKING:
     from ._events import *  # noqa: F403
+    from ._hosted_items import *  # noqa: F403
+    from ._hosted_tools import *  # noqa: F403
+    from ._item_union import *  # noqa: F403
     from ._response import *  # noqa: F403
+    from ._tool_union import *  # noqa: F403
 
 _EAGER = [*_content.__all__, *_items.__all__, *_request.__all__, *_tools.__all__]
-# The response object and the stream events load on first use: a request needs neither.
-__getattr__ = later(__name__, globals(), {"._response": None, "._events": None})
+# The response object, the stream events, the hosted item and tool kinds and the unions of
+# every kind load on first use: a request needs none of them.
+__getattr__ = later(
+    __name__,
+    globals(),
+    {
+        "._item_union": None,
+        "._tool_union": None,
+        "._hosted_items": None,
+        "._hosted_tools": None,
+        "._response": None,
+        "._events": None,
+    },
+)

@@ -21,7 +21,8 @@ from .._model import TypeTagged, UnionParser, WireModel, empty_list, union_membe
 
 # Pydantic resolves field annotations at runtime, so these imports must stay real.
 from ._content import Annotation, ContentPart
-from ._items import Item, ShellOutputChunk
+from ._item_union import Item
+from ._items import ShellOutputChunk
 from ._response import Response
 
 __all__ = [

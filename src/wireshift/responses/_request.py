@@ -11,9 +11,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, Tag
 
-from .._model import MembersOnDemand, TypeTagged, WireModel, by_json_kind
-from ._items import Item
-from ._tools import Tool, ToolChoice
+from .._model import TypeTagged, WireModel, by_json_kind
+from ._items import ItemList
+from ._tools import ToolChoice, ToolList
 
 __all__ = [
     "ContextManagementEntry",
@@ -145,7 +145,7 @@ class PromptCacheOptions(WireModel):
 
 
 RequestInput = Annotated[
-    Annotated[str, Tag("str")] | Annotated[list[Item], MembersOnDemand(), Tag("list")],
+    Annotated[str, Tag("str")] | Annotated[ItemList, Tag("list")],
     by_json_kind("str", "list"),
 ]
 
@@ -158,7 +158,7 @@ class ResponsesRequest(WireModel):
     input: RequestInput | None = None
     """A string (one user message) or a list of items."""
     instructions: str | None = None
-    tools: Annotated[list[Tool], MembersOnDemand()] | None = None
+    tools: ToolList | None = None
     tool_choice: ToolChoice | None = None
     parallel_tool_calls: bool | None = None
     max_tool_calls: int | None = None

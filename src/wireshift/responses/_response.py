@@ -15,7 +15,7 @@ from pydantic import Field, Tag, field_validator
 from typing_extensions import Self
 
 from .._model import WireModel, by_json_kind, empty_list
-from ._items import Item
+from ._item_union import Item
 from ._request import (
     ConversationReference,
     PromptCacheOptions,
@@ -23,7 +23,8 @@ from ._request import (
     ReasoningConfig,
     TextConfig,
 )
-from ._tools import Tool, ToolChoice
+from ._tool_union import Tool
+from ._tools import ToolChoice
 
 __all__ = [
     "RESOURCE_FIELDS",

@@ -13,46 +13,31 @@ requires it.
 # Annotations stay objects (no `from __future__ import annotations`): pydantic would
 # evaluate each string again when the classes are made, 5-8% of a cold start.
 
-from typing import Annotated, Any, Literal
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import Tag
 
-from .._model import TypeTagged, UnionParser, WireModel, by_json_kind
+from .._model import JSONInput, MembersOnDemand, TypeTagged, UnionParser, WireModel, by_json_kind
 
 __all__ = [
     "AllowedToolsChoice",
-    "ApplyPatchTool",
     "ApplyPatchToolChoice",
-    "CodeInterpreterContainer",
-    "CodeInterpreterTool",
-    "ComputerTool",
-    "ComputerUsePreviewTool",
     "CustomTextFormat",
     "CustomTool",
     "CustomToolChoice",
     "CustomToolFormat",
     "CustomToolGrammarFormat",
-    "FileSearchTool",
     "FunctionTool",
     "FunctionToolChoice",
     "HostedToolChoice",
-    "ImageGenerationTool",
-    "ImageMask",
-    "LocalShellTool",
-    "MCPApprovalFilter",
-    "MCPTool",
     "MCPToolChoice",
-    "MCPToolFilter",
     "NamespaceMember",
     "NamespaceTool",
     "ProgrammaticToolCallingChoice",
-    "ProgrammaticToolCallingTool",
-    "ShellTool",
     "ShellToolChoice",
     "SpecificToolChoice",
-    "Tool",
     "ToolChoice",
-    "ToolSearchTool",
     "UnknownCustomToolFormat",
     "UnknownTool",
     "UnknownToolChoice",
@@ -91,33 +76,6 @@ class FunctionTool(WireModel):
     """Contexts that may invoke the tool: ``direct``, ``programmatic``."""
 
 
-class FileSearchTool(WireModel):
-    """Hosted search over uploaded files in vector stores."""
-
-    type: Literal["file_search"] = "file_search"
-    vector_store_ids: list[str]
-    max_num_results: int | None = None
-    ranking_options: dict[str, Any] | None = None
-    filters: dict[str, Any] | None = None
-    """A comparison or compound filter, kept as given."""
-
-
-class ComputerTool(WireModel):
-    """Hosted control of a virtual computer."""
-
-    type: Literal["computer"] = "computer"
-
-
-class ComputerUsePreviewTool(WireModel):
-    """Hosted control of a virtual computer (preview), with its display size."""
-
-    type: Literal["computer_use_preview"] = "computer_use_preview"
-    environment: str
-    """``windows``, ``mac``, ``linux``, ``ubuntu`` or ``browser``."""
-    display_width: int
-    display_height: int
-
-
 class WebSearchFilters(WireModel):
     """Limits on where a web search may look."""
 
@@ -144,121 +102,6 @@ class WebSearchTool(WireModel):
     user_location: WebSearchLocation | None = None
     search_context_size: str | None = None
     """``low``, ``medium`` or ``high``."""
-
-
-class MCPToolFilter(WireModel):
-    """Selects tools of an MCP server by name or by read-only hint."""
-
-    tool_names: list[str] | None = None
-    read_only: bool | None = None
-
-
-class MCPApprovalFilter(WireModel):
-    """Which MCP tools always, or never, need approval."""
-
-    always: MCPToolFilter | None = None
-    never: MCPToolFilter | None = None
-
-
-MCPAllowedTools = Annotated[
-    Annotated[list[str], Tag("list")] | Annotated[MCPToolFilter, Tag("dict")],
-    by_json_kind("list", "dict"),
-]
-MCPApproval = Annotated[
-    Annotated[str, Tag("str")] | Annotated[MCPApprovalFilter, Tag("dict")],
-    by_json_kind("str", "dict"),
-]
-
-
-class MCPTool(WireModel):
-    """Tools of a remote MCP server, a connector or a tunnel."""
-
-    type: Literal["mcp"] = "mcp"
-    server_label: str
-    server_url: str | None = None
-    connector_id: str | None = None
-    tunnel_id: str | None = None
-    authorization: str | None = None
-    server_description: str | None = None
-    headers: dict[str, str] | None = None
-    allowed_tools: MCPAllowedTools | None = None
-    allowed_callers: list[str] | None = None
-    require_approval: MCPApproval | None = None
-    """``always``, ``never``, or a filter object."""
-    defer_loading: bool | None = None
-
-
-class CodeInterpreterContainer(WireModel):
-    """A container the code interpreter creates for the request."""
-
-    type: str
-    """``auto`` so far."""
-    file_ids: list[str] | None = None
-    memory_limit: str | None = None
-    network_policy: dict[str, Any] | None = None
-
-
-CodeInterpreterContainerParam = Annotated[
-    Annotated[str, Tag("str")] | Annotated[CodeInterpreterContainer, Tag("dict")],
-    by_json_kind("str", "dict"),
-]
-
-
-class CodeInterpreterTool(WireModel):
-    """Hosted Python execution; ``container`` is a container id or a container to create."""
-
-    type: Literal["code_interpreter"] = "code_interpreter"
-    container: CodeInterpreterContainerParam
-    allowed_callers: list[str] | None = None
-
-
-class ProgrammaticToolCallingTool(WireModel):
-    """Lets the model call other tools from code it writes."""
-
-    type: Literal["programmatic_tool_calling"] = "programmatic_tool_calling"
-
-
-class ImageMask(WireModel):
-    """The inpainting mask for image edits: an image URL or a file id."""
-
-    image_url: str | None = None
-    file_id: str | None = None
-
-
-class ImageGenerationTool(WireModel):
-    """Hosted image generation."""
-
-    type: Literal["image_generation"] = "image_generation"
-    model: str | None = None
-    quality: str | None = None
-    """``low``, ``medium``, ``high`` or ``auto``."""
-    size: str | None = None
-    output_format: str | None = None
-    """``png``, ``webp`` or ``jpeg``."""
-    output_compression: int | None = None
-    moderation: str | None = None
-    background: str | None = None
-    """``transparent``, ``opaque`` or ``auto``."""
-    input_fidelity: str | None = None
-    input_image_mask: ImageMask | None = None
-    partial_images: int | None = None
-    action: str | None = None
-    """``generate``, ``edit`` or ``auto``."""
-
-
-class LocalShellTool(WireModel):
-    """Shell commands run by the client on its own machine."""
-
-    type: Literal["local_shell"] = "local_shell"
-
-
-class ShellTool(WireModel):
-    """Shell commands run in a hosted container or locally."""
-
-    type: Literal["shell"] = "shell"
-    environment: dict[str, Any] | None = None
-    """``container_auto``, ``local`` or ``container_reference`` settings, kept as given."""
-    allowed_callers: list[str] | None = None
 
 
 class CustomTextFormat(WireModel):
@@ -313,16 +156,6 @@ class NamespaceTool(WireModel):
     tools: list[NamespaceMember]
 
 
-class ToolSearchTool(WireModel):
-    """Search over deferred tools, run by the server or by the client."""
-
-    type: Literal["tool_search"] = "tool_search"
-    execution: str | None = None
-    """``server`` or ``client``."""
-    description: str | None = None
-    parameters: dict[str, Any] | None = None
-
-
 class WebSearchPreviewTool(WireModel):
     """Hosted web search, preview version (``web_search_preview`` or its dated variant)."""
 
@@ -334,37 +167,43 @@ class WebSearchPreviewTool(WireModel):
     """``text``, ``image``."""
 
 
-class ApplyPatchTool(WireModel):
-    """File edits as unified diffs, applied by the client."""
+KINDS = (
+    FunctionTool,
+    WebSearchTool,
+    CustomTool,
+    NamespaceTool,
+    WebSearchPreviewTool,
+    UnknownTool,
+)
+"""The members of :data:`~wireshift.responses.Tool` this module holds, the fallback last;
+the others are in ``_hosted_tools``."""
 
-    type: Literal["apply_patch"] = "apply_patch"
-    allowed_callers: list[str] | None = None
+if TYPE_CHECKING:
+    from ._tool_union import Tool
+
+    ToolList = list[Tool]
+else:
+    ToolList = Annotated[
+        list[Annotated[Union[KINDS], TypeTagged()]],  # noqa: UP007
+        MembersOnDemand(more="wireshift.responses._hosted_tools"),
+    ]
+"""A request's ``tools`` list: ``list[Tool]``, validated with validators of only the kinds
+it holds (the hosted kinds' module loads the first time one shows up)."""
 
 
-Tool = Annotated[
-    FunctionTool
-    | FileSearchTool
-    | ComputerTool
-    | ComputerUsePreviewTool
-    | WebSearchTool
-    | MCPTool
-    | CodeInterpreterTool
-    | ProgrammaticToolCallingTool
-    | ImageGenerationTool
-    | LocalShellTool
-    | ShellTool
-    | CustomTool
-    | NamespaceTool
-    | ToolSearchTool
-    | WebSearchPreviewTool
-    | ApplyPatchTool
-    | UnknownTool,
-    TypeTagged(),
-]
-"""One entry of a request's (or response's) ``tools`` list."""
+def parse_tool(data: JSONInput) -> "Tool":
+    """Parse one tool (JSON bytes or text, a mapping, or a model) into its model; an
+    unknown ``type`` into :class:`UnknownTool`. Raises :class:`~wireshift.PayloadError`
+    naming the first bad field."""
+    return _any_tool().parse(data)
 
-_parser: UnionParser[Tool] = UnionParser(Tool, "Tool")
-parse_tool = _parser.parse
+
+@cache
+def _any_tool() -> "UnionParser[Tool]":
+    # Imported on the first parse: the union holds the hosted kinds too.
+    from ._tool_union import ANY_TOOL
+
+    return ANY_TOOL
 
 
 # --- tool_choice ------------------------------------------------------------------------

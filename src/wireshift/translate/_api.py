@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -28,13 +28,16 @@ from .._model import JSONInput, WireModel
 from .._profiles import Profile, get_profile
 from .._store import PendingResponse, ResponseStore, stored_history
 from .._toolnames import ToolNameMap
-from ..responses._items import Item, Message, parse_item
+from ..responses._items import Message, parse_item
 from ..responses._request import ConversationReference, ResponsesRequest
 from ._context import Recorder
 from ._input_chunks import InputChunks
 from ._normalize import normalize_chat, normalize_responses
 from ._request_to_chat import Segment, responses_to_chat
 from ._result import TranslatedRequest
+
+if TYPE_CHECKING:
+    from ..responses._item_union import Item
 
 __all__ = ["ItemResolver", "normalize_request", "translate_request"]
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from itertools import chain, repeat
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 
 from .._errors import PayloadError
-from ..responses._items import Item, parse_item
+from ..responses._items import parse_item
 from ..responses._request import ResponsesRequest
+
+if TYPE_CHECKING:
+    from ..responses._item_union import Item
 
 __all__ = ["InputChunks"]
 

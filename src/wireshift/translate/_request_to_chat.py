@@ -8,7 +8,7 @@ field, effort values, optional fields, tool-choice forms) is applied afterwards 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._errors import quoted
 from .._model import WireModel
@@ -22,7 +22,6 @@ from ..responses._items import (
     CustomToolCallOutput,
     FunctionCall,
     FunctionCallOutput,
-    Item,
     LocalShellCall,
     LocalShellCallOutput,
     Message,
@@ -45,7 +44,6 @@ from ..responses._tools import (
     FunctionToolChoice,
     NamespaceTool,
     ShellToolChoice,
-    Tool,
     ToolChoice,
     WebSearchPreviewTool,
     WebSearchTool,
@@ -64,9 +62,13 @@ from ._fieldmaps import (
 from ._input_chunks import InputChunks
 from ._toolforms import FUNCTION_FORMS, custom_parameters, dump_arguments, form_call_arguments
 
+if TYPE_CHECKING:
+    from ..responses._item_union import Item
+    from ..responses._tool_union import Tool
+
 __all__ = ["Segment", "responses_to_chat"]
 
-Segment = tuple[str, Sequence[Item] | InputChunks]
+Segment = tuple[str, "Sequence[Item] | InputChunks"]
 """Items and the name of the list they came from (``input``, ``previous_items``)."""
 
 

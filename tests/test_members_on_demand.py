@@ -148,11 +148,12 @@ def test_a_request_builds_only_the_item_and_tool_models_it_holds() -> None:
     code = (
         "import json, wireshift\n"
         "from wireshift.responses import Message, FunctionCall, ReasoningItem, FunctionTool,"
-        " FileSearchTool, FunctionToolChoice, InputText, InputImage, Refusal\n"
+        " FileSearchTool, FunctionToolChoice, InputText, InputImage, Refusal, CustomTool\n"
         f"raw = json.loads(open({str(FIXTURE)!r}).read())['body']\n"
         "wireshift.translate_request(json.dumps(raw), to='chat', profile='vllm')\n"
         "first = [m.__pydantic_complete__ for m in (Message, FunctionTool, FunctionCall,"
-        " ReasoningItem, FileSearchTool, FunctionToolChoice, InputText, InputImage, Refusal)]\n"
+        " ReasoningItem, FileSearchTool, FunctionToolChoice, InputText, InputImage, Refusal,"
+        " CustomTool)]\n"
         "raw['input'].append({'type': 'function_call', 'call_id': 'c1', 'name': 'f',"
         " 'arguments': '{}'})\n"
         "raw['tool_choice'] = {'type': 'function', 'name': 'f'}\n"
@@ -162,7 +163,7 @@ def test_a_request_builds_only_the_item_and_tool_models_it_holds() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     first, calls, choice = json.loads(done.stdout)
-    assert first == [True, True, False, False, False, False, True, False, False]
+    assert first == [True, True, False, False, False, False, True, False, False, False]
     assert calls == [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]
     assert choice == {"type": "function", "function": {"name": "f"}}
 

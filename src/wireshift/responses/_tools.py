@@ -153,7 +153,7 @@ class NamespaceTool(WireModel):
     type: Literal["namespace"] = "namespace"
     name: str
     description: str
-    tools: list[NamespaceMember]
+    tools: Annotated[list[NamespaceMember], MembersOnDemand()]
 
 
 class WebSearchPreviewTool(WireModel):

@@ -284,6 +284,7 @@ class MembersOnDemand:
 
 
 _Validate = Callable[..., Any]
+_ANY_LIST = SchemaValidator(core_schema.list_schema(core_schema.any_schema())).validate_python
 
 
 class _MembersSeen:
@@ -303,18 +304,16 @@ class _MembersSeen:
         self.state = None
 
     def schema(self) -> CoreSchema:
-        # Serialized as what each value is: a model infers its own serializer, with the
-        # caller's settings (exclude_unset, by_alias, mode).
-        anything = core_schema.any_schema()
-        return core_schema.with_info_wrap_validator_function(
-            self.validate,
-            core_schema.list_schema(anything) if self.many else anything,
-            metadata={"pydantic_js_functions": [self.json_schema]},
+        # A plain function: a wrap would make a handler object for every value. Serialized
+        # as what each value is: a model infers its own serializer, with the caller's
+        # settings (exclude_unset, by_alias, mode).
+        return core_schema.no_info_plain_validator_function(
+            self.validate, metadata={"pydantic_js_functions": [self.json_schema]}
         )
 
-    def validate(self, value: Any, handler: Any, info: Any) -> Any:
+    def validate(self, value: Any) -> Any:
         if self.many and type(value) is not list:
-            value = handler(value)  # a list of something, or the error saying it is not one
+            value = _ANY_LIST(value)  # a list of something, or the error saying it is not one
         values = value if self.many else (value,)
         try:
             tags: frozenset[Any] | None = frozenset(map(dict.get, values, repeat(self.key)))
@@ -323,7 +322,7 @@ class _MembersSeen:
         state = self.state
         if state is None or tags is None or not tags <= state[1]:
             state = self._grow(values, tags)
-        return state[0](value, context=info.context)
+        return state[0](value)
 
     def json_schema(self, _: CoreSchema, handler: Any) -> Any:
         self._load_more()

@@ -10,14 +10,14 @@ Validated in chunks and dropped once translated, they die young.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, cast
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .._errors import PayloadError
-from ..responses._items import parse_item
-from ..responses._request import ResponsesRequest
+from ..responses._items import ItemList, parse_item
 
 if TYPE_CHECKING:
     from ..responses._item_union import Item
@@ -72,10 +72,15 @@ class InputChunks:
 
 
 def _validated(chunk: list[dict[str, Any]]) -> list[Item]:
-    # Through the request model's own validator: the same union, and no second adapter to
-    # build on a cold start.
     try:
-        request = ResponsesRequest.model_validate({"input": chunk})
+        return cast("list[Item]", _items().validate_python(chunk))
     except ValidationError as exc:
         raise PayloadError.from_validation(exc, "ResponsesRequest") from None
-    return cast("list[Item]", request.input)  # a list validates as a list
+
+
+@cache
+def _items() -> TypeAdapter[Any]:
+    # The request's input type, with validators of its own built as kinds show up (cheap:
+    # the kinds' models are built already); not the request model, which would make a
+    # request with some 40 fields for every chunk.
+    return TypeAdapter(ItemList)

@@ -275,6 +275,13 @@ class MembersOnDemand:
     def __init__(self, more: str | None = None) -> None:
         self.more = more
 
+    @staticmethod
+    def list_of(tagged: TypeTagged, kinds: tuple[type[Any], ...], more: str) -> Any:
+        """The type of a list of the union of ``kinds`` (tagged by ``tagged``) and of the
+        ``KINDS`` of module ``more``, loaded when first needed."""
+        union: Any = Annotated[Union[kinds], tagged]  # noqa: UP007
+        return Annotated[list[union], MembersOnDemand(more=more)]
+
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
@@ -412,13 +419,27 @@ def by_json_kind(*kinds: JSONKind) -> Discriminator:
 class UnionParser(Generic[T]):
     """Parses one tagged union fast: a plain string discriminator in Rust for known tags,
     and the full union (unknown tags, inferred tags, clean error paths) only when that fails.
-    Adapters are built on first use, once per process."""
+    Adapters are built on first use, once per process.
+
+    ``annotation`` may be a ``"module:name"`` path, imported on first use, for a union whose
+    members a package defines only when they are needed."""
 
     def __init__(self, annotation: Any, name: str) -> None:
-        self.annotation = annotation
+        self._given = annotation
         self.name = name
-        marker = next(m for m in get_args(annotation)[1:] if isinstance(m, TypeTagged))
-        self.key = marker.key
+
+    @cached_property
+    def annotation(self) -> Any:
+        given = self._given
+        if isinstance(given, str):
+            module, _, attribute = given.partition(":")
+            return getattr(importlib.import_module(module), attribute)
+        return given
+
+    @cached_property
+    def key(self) -> str:
+        marker = next(m for m in get_args(self.annotation)[1:] if isinstance(m, TypeTagged))
+        return marker.key
 
     @cached_property
     def _full(self) -> TypeAdapter[T]:

@@ -7,7 +7,7 @@ request, whose ``input`` validates the kinds it holds.
 
 from typing import Annotated
 
-from .._model import TypeTagged, UnionParser
+from .._model import TypeTagged
 from ._hosted_items import (
     AgentMessage,
     CodeInterpreterCall,
@@ -88,5 +88,3 @@ Item = Annotated[
     TypeTagged(infer=_infer_item_type),
 ]
 """Any input or output item, by its ``type``; unknown types become :class:`UnknownItem`."""
-
-ANY_ITEM: UnionParser[Item] = UnionParser(Item, "Item")

@@ -14,12 +14,11 @@ objects as plain dicts: wireshift carries them, it does not interpret them.
 # evaluate each string again when the classes are made, 5-8% of a cold start.
 
 from collections.abc import Mapping
-from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
 
-from .._model import JSONInput, MembersOnDemand, TypeTagged, UnionParser, WireModel, empty_list
+from .._model import MembersOnDemand, TypeTagged, UnionParser, WireModel, empty_list
 from ._content import ContentPart, TextOrParts
 
 __all__ = [
@@ -374,24 +373,12 @@ if TYPE_CHECKING:
 
     ItemList = list[Item]
 else:
-    ItemList = Annotated[
-        list[Annotated[Union[KINDS], TypeTagged(infer=_infer_item_type)]],  # noqa: UP007
-        MembersOnDemand(more="wireshift.responses._hosted_items"),
-    ]
+    _TAGGED = TypeTagged(infer=_infer_item_type)
+    ItemList = MembersOnDemand.list_of(_TAGGED, KINDS, "wireshift.responses._hosted_items")
 """A request's ``input`` list: ``list[Item]``, validated with validators of only the kinds
 it holds (the hosted kinds' module loads the first time one shows up)."""
 
 
-def parse_item(data: JSONInput) -> "Item":
-    """Parse one item (JSON bytes or text, a mapping, or a model) into its model; an
-    unknown ``type`` into :class:`UnknownItem`. Raises :class:`~wireshift.PayloadError`
-    naming the first bad field."""
-    return _any_item().parse(data)
-
-
-@cache
-def _any_item() -> "UnionParser[Item]":
-    # Imported on the first parse: the union holds the hosted kinds too.
-    from ._item_union import ANY_ITEM
-
-    return ANY_ITEM
+# The union holds the hosted kinds too: they load with the first item parsed.
+_parser: UnionParser["Item"] = UnionParser("wireshift.responses._item_union:Item", "Item")
+parse_item = _parser.parse

@@ -7,7 +7,7 @@ response's ``tools``, :func:`~wireshift.responses.parse_tool`), not for a reques
 
 from typing import Annotated
 
-from .._model import TypeTagged, UnionParser
+from .._model import TypeTagged
 from ._hosted_tools import (
     ApplyPatchTool,
     CodeInterpreterTool,
@@ -53,5 +53,3 @@ Tool = Annotated[
     TypeTagged(),
 ]
 """One entry of a request's (or response's) ``tools`` list."""
-
-ANY_TOOL: UnionParser[Tool] = UnionParser(Tool, "Tool")

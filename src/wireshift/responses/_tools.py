@@ -13,12 +13,11 @@ requires it.
 # Annotations stay objects (no `from __future__ import annotations`): pydantic would
 # evaluate each string again when the classes are made, 5-8% of a cold start.
 
-from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Tag
 
-from .._model import JSONInput, MembersOnDemand, TypeTagged, UnionParser, WireModel, by_json_kind
+from .._model import MembersOnDemand, TypeTagged, UnionParser, WireModel, by_json_kind
 
 __all__ = [
     "AllowedToolsChoice",
@@ -183,27 +182,14 @@ if TYPE_CHECKING:
 
     ToolList = list[Tool]
 else:
-    ToolList = Annotated[
-        list[Annotated[Union[KINDS], TypeTagged()]],  # noqa: UP007
-        MembersOnDemand(more="wireshift.responses._hosted_tools"),
-    ]
+    ToolList = MembersOnDemand.list_of(TypeTagged(), KINDS, "wireshift.responses._hosted_tools")
 """A request's ``tools`` list: ``list[Tool]``, validated with validators of only the kinds
 it holds (the hosted kinds' module loads the first time one shows up)."""
 
 
-def parse_tool(data: JSONInput) -> "Tool":
-    """Parse one tool (JSON bytes or text, a mapping, or a model) into its model; an
-    unknown ``type`` into :class:`UnknownTool`. Raises :class:`~wireshift.PayloadError`
-    naming the first bad field."""
-    return _any_tool().parse(data)
-
-
-@cache
-def _any_tool() -> "UnionParser[Tool]":
-    # Imported on the first parse: the union holds the hosted kinds too.
-    from ._tool_union import ANY_TOOL
-
-    return ANY_TOOL
+# The union holds the hosted kinds too: they load with the first tool parsed.
+_parser: UnionParser["Tool"] = UnionParser("wireshift.responses._tool_union:Tool", "Tool")
+parse_tool = _parser.parse
 
 
 # --- tool_choice ------------------------------------------------------------------------

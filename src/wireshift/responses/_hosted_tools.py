@@ -18,7 +18,6 @@ from .._model import WireModel, by_json_kind
 __all__ = [
     "ApplyPatchTool",
     "CodeInterpreterContainer",
-    "CodeInterpreterContainerParam",
     "CodeInterpreterTool",
     "ComputerTool",
     "ComputerUsePreviewTool",
@@ -26,8 +25,6 @@ __all__ = [
     "ImageGenerationTool",
     "ImageMask",
     "LocalShellTool",
-    "MCPAllowedTools",
-    "MCPApproval",
     "MCPApprovalFilter",
     "MCPTool",
     "MCPToolFilter",

@@ -228,3 +228,31 @@ def test_the_request_kinds_and_the_hosted_kinds_are_the_whole_unions() -> None:
         assert here.KINDS[-1] is fallback
         assert set(here.KINDS[:-1]).isdisjoint(hosted.KINDS)
         assert {*here.KINDS[:-1], *hosted.KINDS} == set(tags.values())
+
+
+def test_every_schema_of_one_annotation_shares_its_validators(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A request model, its subclass and an adapter of the list type hold one annotation: a
+    kind's validator is built once for all of them."""
+    import wireshift._model as model
+
+    lazy_model, _, _ = _models()
+    field_type = lazy_model.model_fields["things"].annotation
+    built: list[Any] = []
+
+    def counting_adapter(type_: Any) -> TypeAdapter[Any]:
+        built.append(type_)
+        return TypeAdapter(type_)
+
+    monkeypatch.setattr(model, "TypeAdapter", counting_adapter)
+    body = {"things": [{"type": "a", "x": 1}], "one": {"type": "b"}}
+    lazy_model.model_validate(body)
+    assert len(built) == 2  # the list's validator and the single value's
+
+    class Later(lazy_model):  # type: ignore[misc,valid-type]
+        pass
+
+    Later.model_validate(body)
+    TypeAdapter(field_type).validate_python(body["things"])
+    assert len(built) == 2

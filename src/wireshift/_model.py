@@ -212,14 +212,18 @@ class TypeTagged:
         self.key = key
         self.infer = infer
         self.on_demand = on_demand
+        self._seen: dict[Any, _MembersSeen] = {}
         self._choice: dict[str, str] = {}
         self._tag_of: dict[type[Any], str] = {}
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
-        if self.on_demand:
-            return _MembersSeen(source, self, many=False).schema()
+        if self.on_demand:  # one validator state per union, as in MembersOnDemand
+            seen = self._seen.get(source)
+            if seen is None:
+                seen = self._seen[source] = _MembersSeen(source, self, many=False)
+            return seen.schema()
         tags, fallback = union_members(source, self.key)
         self._choice = {tag: f"@{tag}" for tag in tags}
         for tag, model in tags.items():
@@ -274,6 +278,10 @@ class MembersOnDemand:
 
     def __init__(self, more: str | None = None) -> None:
         self.more = more
+        # One validator state per union, shared by every schema that holds this annotation
+        # (a request model, its subclasses, an adapter of the list type), so that each kind's
+        # validator is built once.
+        self._seen: dict[Any, _MembersSeen] = {}
 
     @staticmethod
     def list_of(tagged: TypeTagged, kinds: tuple[type[Any], ...], more: str) -> Any:
@@ -285,9 +293,12 @@ class MembersOnDemand:
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
-        (union,) = get_args(source)
-        marker = next(m for m in get_args(union)[1:] if isinstance(m, TypeTagged))
-        return _MembersSeen(union, marker, many=True, more=self.more).schema()
+        seen = self._seen.get(source)
+        if seen is None:
+            (union,) = get_args(source)
+            marker = next(m for m in get_args(union)[1:] if isinstance(m, TypeTagged))
+            seen = self._seen[source] = _MembersSeen(union, marker, many=True, more=self.more)
+        return seen.schema()
 
 
 _Validate = Callable[..., Any]

@@ -80,7 +80,6 @@ def _validated(chunk: list[dict[str, Any]]) -> list[Item]:
 
 @cache
 def _items() -> TypeAdapter[Any]:
-    # The request's input type, with validators of its own built as kinds show up (cheap:
-    # the kinds' models are built already); not the request model, which would make a
-    # request with some 40 fields for every chunk.
+    # The request's input type, whose validators it shares with the request model's field;
+    # not the request model, which would make a request of some 40 fields for every chunk.
     return TypeAdapter(ItemList)

@@ -248,7 +248,8 @@ def test_every_schema_of_one_annotation_shares_its_validators(
     monkeypatch.setattr(model, "TypeAdapter", counting_adapter)
     body = {"things": [{"type": "a", "x": 1}], "one": {"type": "b"}}
     lazy_model.model_validate(body)
-    assert len(built) == 2  # the list's validator and the single value's
+    # the list's validator and the single value's: known tags need no union with a fallback
+    assert len(built) == 2
 
     class Later(lazy_model):  # type: ignore[misc,valid-type]
         pass

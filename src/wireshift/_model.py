@@ -302,6 +302,7 @@ class MembersOnDemand:
 
 
 _Validate = Callable[..., Any]
+_State = tuple[_Validate, frozenset[str], frozenset[type["WireModel"]], _Validate, frozenset[str]]
 _ANY_LIST = SchemaValidator(core_schema.list_schema(core_schema.any_schema())).validate_python
 
 
@@ -317,9 +318,9 @@ class _MembersSeen:
         self.order = (*dict.fromkeys(self.tags.values()), self.fallback)
         # One tuple, replaced whole, so that a thread never pairs a validator with the tags
         # of another: the validator, the tags that go straight to it (those of its members,
-        # and unknown ones, which go to the fallback), and its members.
-        self.state: tuple[_Validate, frozenset[str], frozenset[type[WireModel]]] | None
-        self.state = None
+        # and unknown ones, which go to the fallback), its members, and the validator of
+        # values whose tags are all its members' with those tags.
+        self.state: _State | None = None
 
     def schema(self) -> CoreSchema:
         # A plain function: a wrap would make a handler object for every value. Serialized
@@ -340,6 +341,13 @@ class _MembersSeen:
         state = self.state
         if state is None or tags is None or not tags <= state[1]:
             state = self._grow(values, tags)
+        if tags is not None and tags <= state[4]:
+            # Every tag is a member's: pydantic-core reads them itself, without calling the
+            # union's discriminator for each value.
+            try:
+                return state[3](value)
+            except ValidationError:
+                pass  # the union's own validator raises it again, with the paths it gives
         return state[0](value)
 
     def json_schema(self, _: CoreSchema, handler: Any) -> Any:
@@ -378,9 +386,7 @@ class _MembersSeen:
             self._load_more()
         return self.tags.get(tag, self.fallback)
 
-    def _grow(
-        self, values: Any, tags: frozenset[Any] | None
-    ) -> tuple[_Validate, frozenset[str], frozenset[type[WireModel]]]:
+    def _grow(self, values: Any, tags: frozenset[Any] | None) -> _State:
         needed = set(map(self._member, values))
         state = self.state
         if state is None or not needed <= state[2]:
@@ -391,15 +397,50 @@ class _MembersSeen:
                 # union below reuses the member's finished schema.
                 if not member.__pydantic_complete__:
                     member.model_rebuild()
-            # (an adapter of one model is deferred like the model: this attribute builds it)
-            made = TypeAdapter(self._union(members)).validator.validate_python
-            ready = frozenset(t for t, m in self.tags.items() if m in covered)
-            state = (made, ready, frozenset(covered))
+            union = self._union(members)
+            # Built when first needed (a value with an unknown or missing tag, or an error to
+            # report): a list of known tags goes to the validator below.
+            made = _built_on_first_call(lambda: TypeAdapter(union).validator.validate_python)
+            known = {t: m for t, m in self.tags.items() if m in covered}
+            native = made
+            if known:
+                by_tag: Any = Annotated[Any, _KnownTags(self.key, known)]
+                adapter = TypeAdapter(list[by_tag] if self.many else by_tag)
+                native = adapter.validator.validate_python
+            ready = frozenset(known)
+            state = (made, ready, frozenset(covered), native, ready)
         if tags is not None:
             # a missing tag is inferred value by value, so it never goes straight
-            state = (state[0], state[1] | {t for t in tags if type(t) is str}, state[2])
+            ready = state[1] | {t for t in tags if type(t) is str}
+            state = (state[0], ready, *state[2:])
         self.state = state
         return state
+
+
+def _built_on_first_call(build: Callable[[], _Validate]) -> _Validate:
+    built: list[_Validate] = []
+
+    def validate(value: Any) -> Any:
+        if not built:
+            # (an adapter of one model is deferred like the model: `validator` builds it)
+            built.append(build())
+        return built[0](value)
+
+    return validate
+
+
+class _KnownTags:
+    """Annotation: the union of ``tags``' members read by pydantic-core's own tag lookup, for
+    values whose tags are all known (no fallback, no inferred tag, no Python call)."""
+
+    def __init__(self, key: str, tags: dict[str, type[WireModel]]) -> None:
+        self.key = key
+        self.tags = tags
+
+    def __get_pydantic_core_schema__(self, _: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        schemas = {model: handler.generate_schema(model) for model in set(self.tags.values())}
+        choices: dict[Any, CoreSchema] = {tag: schemas[m] for tag, m in self.tags.items()}
+        return core_schema.tagged_union_schema(choices, discriminator=self.key)
 
 
 JSONKind = Literal["str", "list", "dict"]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field
 
 from .._model import MembersOnDemand, TypeTagged, UnionParser, WireModel, empty_list
-from ._content import ContentPart, TextOrParts
+from ._content import ContentPartList, TextOrParts
 
 __all__ = [
     "AdditionalTools",
@@ -142,9 +142,9 @@ class ReasoningItem(WireModel):
 
     type: Literal["reasoning"] = "reasoning"
     id: str | None = None
-    summary: list[ContentPart] = Field(default_factory=empty_list)
+    summary: ContentPartList = Field(default_factory=empty_list)
     # Open Responses' input param allows an explicit null here.
-    content: list[ContentPart] | None = None
+    content: ContentPartList | None = None
     encrypted_content: str | None = None
     status: str | None = None
 

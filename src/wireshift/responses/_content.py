@@ -259,14 +259,10 @@ _parser: UnionParser[ContentPart] = UnionParser(ContentPart, "ContentPart")
 parse_content_part = _parser.parse
 
 
-ContentPartList = Annotated[list[ContentPart], MembersOnDemand()]
-"""A list of content parts, validated with the part kinds seen so far (not exported: the
-type of fields, read as ``list[ContentPart]``)."""
-
 # Tagged rather than a plain union so that a bad part is reported at its own path
 # (`content[0].text`), not as "content: Input should be a valid string".
 TextOrParts = Annotated[
-    Annotated[str, Tag("str")] | Annotated[ContentPartList, Tag("list")],
+    Annotated[str, Tag("str")] | Annotated[list[ContentPart], MembersOnDemand(), Tag("list")],
     by_json_kind("str", "list"),
 ]
 """A message's content or a tool's output: a plain string, or a list of content parts."""

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from .._model import WireModel, empty_list
-from ._content import ComputerScreenshot, ContentPartList
+from ._content import ComputerScreenshot, ContentPart
 
 __all__ = [
     "AgentMessage",
@@ -199,7 +199,7 @@ class AgentMessage(WireModel):
     """``{"agent_name": ...}``."""
     author: str
     recipient: str
-    content: ContentPartList = Field(default_factory=empty_list)
+    content: list[ContentPart] = Field(default_factory=empty_list)
 
 
 class MultiAgentCall(WireModel):
@@ -221,7 +221,7 @@ class MultiAgentCallOutput(WireModel):
     agent: dict[str, Any] | None = None
     call_id: str
     action: str
-    output: ContentPartList = Field(default_factory=empty_list)
+    output: list[ContentPart] = Field(default_factory=empty_list)
 
 
 KINDS = (

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field
 
 from .._model import MembersOnDemand, TypeTagged, UnionParser, WireModel, empty_list
-from ._content import ContentPartList, TextOrParts
+from ._content import ContentPart, TextOrParts
 
 __all__ = [
     "AdditionalTools",
@@ -142,9 +142,9 @@ class ReasoningItem(WireModel):
 
     type: Literal["reasoning"] = "reasoning"
     id: str | None = None
-    summary: ContentPartList = Field(default_factory=empty_list)
+    summary: list[ContentPart] = Field(default_factory=empty_list)
     # Open Responses' input param allows an explicit null here.
-    content: ContentPartList | None = None
+    content: list[ContentPart] | None = None
     encrypted_content: str | None = None
     status: str | None = None
 

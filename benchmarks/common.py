@@ -95,9 +95,13 @@ def versus(
     if subject in rounds and base in rounds:
         # The median of each round's ratio: the two samples of a round are taken moments
         # apart, so a change in the machine's speed between rounds cancels out.
-        ratio = statistics.median(
-            [a / b for a, b in zip(rounds[subject], rounds[base], strict=True)]
-        )
+        each = [a / b for a, b in zip(rounds[subject], rounds[base], strict=True)]
+        ratio = statistics.median(each)
+        if limit is not None and len(each) > 1:
+            # A judged ratio shows its spread: a full collection of the garbage collector
+            # (milliseconds on a large heap) lands in one contender's slice or another's.
+            spread = "rounds: " + ", ".join(f"{r:.2f}x" for r in each)
+            note = f"{note}; {spread}" if note else spread
     else:
         ratio = mine / theirs
     met = None if limit is None else ratio <= limit

@@ -33,6 +33,7 @@ NOT_FOR_A_REQUEST = (
     "wireshift._httpx",
     "wireshift._sse",
     "wireshift._memory_store",
+    "wireshift._store",
     "wireshift._sqlite_store",
     "wireshift._websocket",
 )

@@ -26,7 +26,6 @@ from .._format import Format, check_format
 from .._json import DEFAULT_MAX_DEPTH, check_depth, check_max_depth, dump_json, load_json
 from .._model import JSONInput, WireModel
 from .._profiles import Profile, get_profile
-from .._store import PendingResponse, ResponseStore, stored_history
 from .._toolnames import ToolNameMap
 from ..responses._items import Message, parse_item
 from ..responses._request import ConversationReference, ResponsesRequest
@@ -37,6 +36,7 @@ from ._request_to_chat import Segment, responses_to_chat
 from ._result import TranslatedRequest
 
 if TYPE_CHECKING:
+    from .._store import PendingResponse, ResponseStore
     from ..responses._item_union import Item
 
 __all__ = ["ItemResolver", "normalize_request", "translate_request"]
@@ -187,6 +187,8 @@ def _store_resolver(store: ResponseStore, req: ResponsesRequest) -> ItemResolver
     """The items an id stands for, read from ``store``: a response id's chain, or for a
     ``conversation`` its latest turn's (none yet: a new conversation)."""
 
+    from .._store import stored_history  # loaded with a store: most gateways keep none
+
     def resolve(ref: str) -> list[dict[str, Any]]:
         if req.previous_response_id is not None:
             return stored_history(store, ref, "previous_response_id")
@@ -207,6 +209,8 @@ def _from_store(
     false``)."""
     if store is None or not isinstance(req, ResponsesRequest):
         return resolver, None
+    from .._store import PendingResponse
+
     if previous_items is None and resolver is None:
         resolver = _store_resolver(store, req)
     if req.store is False:
@@ -464,6 +468,8 @@ def translate_request(
     resolver, turn = _from_store(store, parsed, resolver, previous_items)
     if compacting:
         assert isinstance(parsed, ResponsesRequest)
+        from .._store import PendingResponse
+
         turn = turn or PendingResponse(None, [])
         turn.compaction_key = key
     if fmt == to:

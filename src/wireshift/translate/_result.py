@@ -11,11 +11,11 @@ from .._format import Format
 from .._json import dump_json
 from .._notes import Note
 from .._profiles import Profile
-from .._store import PendingResponse
 from .._toolnames import ToolNameMap
 from ..responses._request import ResponsesRequest
 
 if TYPE_CHECKING:  # annotations only: a request translation loads neither
+    from .._store import PendingResponse
     from ..chat._completion import ChatCompletion
     from ..chat._request import ChatCompletionRequest
     from ..responses._response import Response

@@ -19,6 +19,7 @@ NOT_FOR_A_REQUEST = (
     # the item and tool kinds a chat translation never reads, and the unions of every kind
     "wireshift.responses._hosted_items",
     "wireshift.responses._hosted_tools",
+    "wireshift.responses._shell_items",
     "wireshift.responses._item_union",
     "wireshift.responses._tool_union",
     "wireshift.chat._completion",
@@ -50,6 +51,48 @@ def test_translating_a_responses_request_loads_no_stream_or_response_models() ->
     loaded = set(json.loads(done.stdout))
     assert "wireshift.translate._request_to_chat" in loaded  # it did translate
     assert loaded.isdisjoint(NOT_FOR_A_REQUEST), sorted(loaded & set(NOT_FOR_A_REQUEST))
+
+
+def test_a_later_request_with_shell_patch_and_hosted_items_loads_and_reads_them() -> None:
+    """The kinds left out of the request's first validator come in with the first body that
+    holds one: each is read as its own class (a shell call becomes the shell function's
+    call, a hosted call is noted), not as an unknown item."""
+    later = {
+        "model": "m",
+        "input": [
+            {"type": "message", "role": "user", "content": "go"},
+            {"type": "shell_call", "call_id": "c1", "action": {"commands": ["ls"]}},
+            {"type": "shell_call_output", "call_id": "c1", "output": []},
+            {
+                "type": "apply_patch_call",
+                "call_id": "c2",
+                "operation": {"type": "delete_file", "path": "a.txt"},
+            },
+            {"type": "apply_patch_call_output", "call_id": "c2", "output": "done"},
+            {"type": "web_search_call", "id": "ws1", "action": {"type": "search"}},
+        ],
+    }
+    code = (
+        "import json, sys, wireshift; "
+        f"raw = json.loads(open({str(FIXTURE)!r}).read())['body']; "
+        "wireshift.translate_request(json.dumps(raw), to='chat', profile='vllm'); "
+        "before = sorted(m for m in sys.modules if m.startswith('wireshift.responses')); "
+        f"out = wireshift.translate_request({json.dumps(later)!r}, to='chat', profile='vllm'); "
+        "after = sorted(m for m in sys.modules if m.startswith('wireshift.responses')); "
+        "print(json.dumps([before, after, out.data['messages'], [n.code for n in out.notes]]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    before, after, messages, codes = json.loads(done.stdout)
+    for module in ("wireshift.responses._shell_items", "wireshift.responses._hosted_items"):
+        assert module not in before
+        assert module in after
+    calls = [m["tool_calls"][0]["function"] for m in messages if m.get("tool_calls")]
+    assert [c["name"] for c in calls] == ["shell", "apply_patch"]
+    assert json.loads(calls[0]["arguments"])["commands"] == ["ls"]
+    assert json.loads(calls[1]["arguments"]) == {"type": "delete_file", "path": "a.txt"}
+    assert [m["tool_call_id"] for m in messages if m["role"] == "tool"] == ["c1", "c2"]
+    assert "translate.item.no_chat_form" in codes
+    assert "translate.item.unknown" not in codes
 
 
 def test_lazy_names_resolve_and_star_import_gives_every_part() -> None:

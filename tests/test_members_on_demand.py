@@ -214,20 +214,24 @@ def test_more_members_load_only_when_a_tag_is_none_of_the_unions_own(
     assert "Rare" in Box.model_json_schema()["$defs"]
 
 
-def test_the_request_kinds_and_the_hosted_kinds_are_the_whole_unions() -> None:
+def test_the_request_kinds_and_the_later_kinds_are_the_whole_unions() -> None:
     """The unions of every kind are written out for type checkers; the request validates
-    with the kinds of ``_items``/``_tools`` and loads the hosted ones on demand: the two
-    lists must hold exactly the union's members, the fallback last."""
+    with the kinds of ``_items``/``_tools`` and loads the others on demand: the lists must
+    hold exactly the union's members, each once, the fallback last."""
     from wireshift._model import union_members
-    from wireshift.responses import _hosted_items, _hosted_tools, _items, _tools
+    from wireshift.responses import _hosted_items, _hosted_tools, _items, _shell_items, _tools
     from wireshift.responses._item_union import Item
     from wireshift.responses._tool_union import Tool
 
-    for union, here, hosted in ((Item, _items, _hosted_items), (Tool, _tools, _hosted_tools)):
+    for union, here, later in (
+        (Item, _items, (_shell_items, _hosted_items)),
+        (Tool, _tools, (_hosted_tools,)),
+    ):
         tags, fallback = union_members(union)
         assert here.KINDS[-1] is fallback
-        assert set(here.KINDS[:-1]).isdisjoint(hosted.KINDS)
-        assert {*here.KINDS[:-1], *hosted.KINDS} == set(tags.values())
+        listed = [*here.KINDS[:-1], *(kind for module in later for kind in module.KINDS)]
+        assert len(listed) == len(set(listed))
+        assert set(listed) == set(tags.values())
 
 
 def test_every_schema_of_one_annotation_shares_its_validators(

@@ -296,6 +296,7 @@ def test_every_item_type_is_translated_or_has_a_reason() -> None:
     missing = [t for t in tags if t not in _HANDLERS and t not in ITEMS_WITHOUT_CHAT_FORM]
     assert missing == []
     assert not set(_HANDLERS) & set(ITEMS_WITHOUT_CHAT_FORM)
+    assert set(_HANDLERS) <= set(tags)  # the handlers are keyed by tags the union has
 
 
 def test_every_item_type_of_the_spec_is_covered() -> None:

@@ -271,12 +271,12 @@ class MembersOnDemand:
     seen goes straight to it (a set of its tags, then one Rust call). Validation, errors,
     serialization and the JSON schema are the union's own.
 
-    ``more`` names a module whose ``KINDS`` tuple holds further members: it is imported the
-    first time a value's tag is none of the union's own, so that classes a body rarely holds
-    are not even defined before one shows up.
+    ``more`` names a module (or several) whose ``KINDS`` tuple holds further members: they
+    are imported the first time a value's tag is none of the union's own, so that classes a
+    body rarely holds are not even defined before one shows up.
     """
 
-    def __init__(self, more: str | None = None) -> None:
+    def __init__(self, more: str | tuple[str, ...] | None = None) -> None:
         self.more = more
         # One validator state per union, shared by every schema that holds this annotation
         # (a request model, its subclasses, an adapter of the list type), so that each kind's
@@ -284,9 +284,11 @@ class MembersOnDemand:
         self._seen: dict[Any, _MembersSeen] = {}
 
     @staticmethod
-    def list_of(tagged: TypeTagged, kinds: tuple[type[Any], ...], more: str) -> Any:
+    def list_of(
+        tagged: TypeTagged, kinds: tuple[type[Any], ...], more: str | tuple[str, ...]
+    ) -> Any:
         """The type of a list of the union of ``kinds`` (tagged by ``tagged``) and of the
-        ``KINDS`` of module ``more``, loaded when first needed."""
+        ``KINDS`` of module ``more`` (or modules), loaded when first needed."""
         union: Any = Annotated[Union[kinds], tagged]  # noqa: UP007
         return Annotated[list[union], MembersOnDemand(more=more)]
 
@@ -309,7 +311,9 @@ _ANY_LIST = SchemaValidator(core_schema.list_schema(core_schema.any_schema())).v
 class _MembersSeen:
     """The validator of one :class:`MembersOnDemand` field, grown as members show up."""
 
-    def __init__(self, union: Any, marker: TypeTagged, many: bool, more: str | None = None) -> None:
+    def __init__(
+        self, union: Any, marker: TypeTagged, many: bool, more: str | tuple[str, ...] | None = None
+    ) -> None:
         self.many = many
         self.more = more
         self.key = marker.key
@@ -361,7 +365,10 @@ class _MembersSeen:
     def _load_more(self) -> None:
         if self.more is None:
             return
-        kinds: tuple[type[WireModel], ...] = importlib.import_module(self.more).KINDS
+        modules = (self.more,) if isinstance(self.more, str) else self.more
+        kinds: tuple[type[WireModel], ...] = tuple(
+            kind for module in modules for kind in importlib.import_module(module).KINDS
+        )
         tags = dict(self.tags)
         for model in kinds:
             for tag in _literal_values(model.model_fields[self.key].annotation):

@@ -15,11 +15,12 @@ if TYPE_CHECKING:
     from ._hosted_tools import *  # noqa: F403
     from ._item_union import *  # noqa: F403
     from ._response import *  # noqa: F403
+    from ._shell_items import *  # noqa: F403
     from ._tool_union import *  # noqa: F403
 
 _EAGER = [*_content.__all__, *_items.__all__, *_request.__all__, *_tools.__all__]
-# The response object, the stream events, the hosted item and tool kinds and the unions of
-# every kind load on first use: a request needs none of them.
+# The response object, the stream events, the hosted item and tool kinds, the shell and patch
+# items and the unions of every kind load on first use: a request needs none of them.
 __getattr__ = later(
     __name__,
     globals(),
@@ -27,6 +28,7 @@ __getattr__ = later(
         "._item_union": None,
         "._tool_union": None,
         "._hosted_items": None,
+        "._shell_items": None,
         "._hosted_tools": None,
         "._response": None,
         "._events": None,

@@ -22,8 +22,8 @@ from .._model import TypeTagged, UnionParser, WireModel, empty_list, union_membe
 # Pydantic resolves field annotations at runtime, so these imports must stay real.
 from ._content import Annotation, ContentPart
 from ._item_union import Item
-from ._items import ShellOutputChunk
 from ._response import Response
+from ._shell_items import ShellOutputChunk
 
 __all__ = [
     "KNOWN_RESPONSE_EVENT_TYPES",

@@ -1,4 +1,5 @@
-"""The Responses item union, every kind: the items of ``_items`` and ``_hosted_items``.
+"""The Responses item union, every kind: the items of ``_items``, ``_shell_items`` and
+``_hosted_items``.
 
 A separate module so that the hosted kinds load only where the whole union is needed (a
 response's ``output``, stream events, :func:`~wireshift.responses.parse_item`), not for a
@@ -29,8 +30,6 @@ from ._hosted_items import (
 )
 from ._items import (
     AdditionalTools,
-    ApplyPatchCall,
-    ApplyPatchCallOutput,
     Compaction,
     CompactionTrigger,
     CustomToolCall,
@@ -38,14 +37,18 @@ from ._items import (
     FunctionCall,
     FunctionCallOutput,
     ItemReference,
-    LocalShellCall,
-    LocalShellCallOutput,
     Message,
     ReasoningItem,
-    ShellCall,
-    ShellCallOutput,
     UnknownItem,
     _infer_item_type,
+)
+from ._shell_items import (
+    ApplyPatchCall,
+    ApplyPatchCallOutput,
+    LocalShellCall,
+    LocalShellCallOutput,
+    ShellCall,
+    ShellCallOutput,
 )
 
 __all__ = ["Item"]

@@ -14,7 +14,7 @@ objects as plain dicts: wireshift carries them, it does not interpret them.
 # evaluate each string again when the classes are made, 5-8% of a cold start.
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
@@ -23,12 +23,6 @@ from ._content import ContentPart, TextOrParts
 
 __all__ = [
     "AdditionalTools",
-    "ApplyPatchCall",
-    "ApplyPatchCallOutput",
-    "ApplyPatchCreateFile",
-    "ApplyPatchDeleteFile",
-    "ApplyPatchOperation",
-    "ApplyPatchUpdateFile",
     "Compaction",
     "CompactionTrigger",
     "CustomToolCall",
@@ -36,16 +30,8 @@ __all__ = [
     "FunctionCall",
     "FunctionCallOutput",
     "ItemReference",
-    "LocalShellAction",
-    "LocalShellCall",
-    "LocalShellCallOutput",
     "Message",
     "ReasoningItem",
-    "ShellAction",
-    "ShellCall",
-    "ShellCallOutput",
-    "ShellOutputChunk",
-    "UnknownApplyPatchOperation",
     "UnknownItem",
     "parse_item",
 ]
@@ -158,147 +144,6 @@ class ItemReference(WireModel):
     id: str | None = None
 
 
-# --- shell and patch calls -------------------------------------------------------------------
-
-
-class LocalShellAction(WireModel):
-    """The command a ``local_shell`` tool call runs."""
-
-    type: Literal["exec"] = "exec"
-    command: list[str]
-    env: dict[str, str]
-    timeout_ms: int | None = None
-    working_directory: str | None = None
-    user: str | None = None
-
-
-class LocalShellCall(WireModel):
-    """A call of the ``local_shell`` tool."""
-
-    type: Literal["local_shell_call"] = "local_shell_call"
-    id: str | None = None
-    call_id: str
-    action: LocalShellAction
-    status: str | None = None
-
-
-class LocalShellCallOutput(WireModel):
-    """What a ``local_shell`` call printed. ``id`` is the call's id."""
-
-    type: Literal["local_shell_call_output"] = "local_shell_call_output"
-    id: str | None = None
-    # The spec requires call_id without declaring it; clients do not send it.
-    call_id: str | None = None
-    output: str | None = None
-    status: str | None = None
-
-
-class ShellAction(WireModel):
-    """The commands a ``shell`` tool call runs, with its limits."""
-
-    commands: list[str]
-    timeout_ms: int | None = None
-    max_output_length: int | None = None
-
-
-class ShellCall(WireModel):
-    """A call of the ``shell`` tool."""
-
-    type: Literal["shell_call"] = "shell_call"
-    id: str | None = None
-    call_id: str
-    action: ShellAction
-    caller: dict[str, Any] | None = None
-    status: str | None = None
-    environment: dict[str, Any] | None = None
-    """``{"type": "local"}`` or ``{"type": "container_reference", "container_id": ...}``."""
-    created_by: str | None = None
-
-
-class ShellOutputChunk(WireModel):
-    """The output of one command of a ``shell`` call."""
-
-    stdout: str
-    stderr: str
-    outcome: dict[str, Any]
-    """``{"type": "exit", "exit_code": 0}`` or ``{"type": "timeout"}``."""
-    created_by: str | None = None
-
-
-class ShellCallOutput(WireModel):
-    """What the commands of a ``shell`` call printed, one chunk per command."""
-
-    type: Literal["shell_call_output"] = "shell_call_output"
-    id: str | None = None
-    call_id: str
-    output: list[ShellOutputChunk] = Field(default_factory=empty_list)
-    caller: dict[str, Any] | None = None
-    status: str | None = None
-    max_output_length: int | None = None
-    created_by: str | None = None
-
-
-class ApplyPatchCreateFile(WireModel):
-    """Create ``path`` with the content the ``diff`` adds."""
-
-    type: Literal["create_file"] = "create_file"
-    path: str
-    diff: str
-
-
-class ApplyPatchDeleteFile(WireModel):
-    """Delete ``path``."""
-
-    type: Literal["delete_file"] = "delete_file"
-    path: str
-
-
-class ApplyPatchUpdateFile(WireModel):
-    """Apply ``diff`` to ``path``."""
-
-    type: Literal["update_file"] = "update_file"
-    path: str
-    diff: str
-
-
-class UnknownApplyPatchOperation(WireModel):
-    """A patch operation of a type wireshift does not know, kept whole."""
-
-    type: str
-
-
-ApplyPatchOperation = Annotated[
-    ApplyPatchCreateFile | ApplyPatchDeleteFile | ApplyPatchUpdateFile | UnknownApplyPatchOperation,
-    TypeTagged(),
-]
-"""One file operation of an ``apply_patch`` call, by its ``type``."""
-
-
-class ApplyPatchCall(WireModel):
-    """A call of the ``apply_patch`` tool: one file operation."""
-
-    type: Literal["apply_patch_call"] = "apply_patch_call"
-    id: str | None = None
-    call_id: str
-    operation: ApplyPatchOperation
-    caller: dict[str, Any] | None = None
-    status: str | None = None
-    """``in_progress`` or ``completed``."""
-    created_by: str | None = None
-
-
-class ApplyPatchCallOutput(WireModel):
-    """The result of an ``apply_patch`` call: ``status`` is ``completed`` or ``failed``."""
-
-    type: Literal["apply_patch_call_output"] = "apply_patch_call_output"
-    id: str | None = None
-    call_id: str
-    output: str | None = None
-    caller: dict[str, Any] | None = None
-    status: str | None = None
-    created_by: str | None = None
-
-
 class AdditionalTools(WireModel):
     """Tool definitions sent as an input item (Codex "Responses Lite") instead of ``tools``.
 
@@ -354,19 +199,13 @@ KINDS = (
     CustomToolCallOutput,
     ReasoningItem,
     ItemReference,
-    LocalShellCall,
-    LocalShellCallOutput,
-    ShellCall,
-    ShellCallOutput,
-    ApplyPatchCall,
-    ApplyPatchCallOutput,
     AdditionalTools,
     Compaction,
     CompactionTrigger,
     UnknownItem,
 )
 """The members of :data:`~wireshift.responses.Item` this module holds, the fallback last;
-the others are in ``_hosted_items``."""
+the others are in ``_shell_items`` and ``_hosted_items``."""
 
 if TYPE_CHECKING:
     from ._item_union import Item
@@ -374,9 +213,11 @@ if TYPE_CHECKING:
     ItemList = list[Item]
 else:
     _TAGGED = TypeTagged(infer=_infer_item_type)
-    ItemList = MembersOnDemand.list_of(_TAGGED, KINDS, "wireshift.responses._hosted_items")
+    ItemList = MembersOnDemand.list_of(
+        _TAGGED, KINDS, ("wireshift.responses._shell_items", "wireshift.responses._hosted_items")
+    )
 """A request's ``input`` list: ``list[Item]``, validated with validators of only the kinds
-it holds (the hosted kinds' module loads the first time one shows up)."""
+it holds (the other kinds' modules load the first time one of them shows up)."""
 
 
 # The union holds the hosted kinds too: they load with the first item parsed.

@@ -16,18 +16,12 @@ from .._reasoning_envelope import open_envelope
 from .._toolnames import ToolNameMap
 from ..responses._items import (
     AdditionalTools,
-    ApplyPatchCall,
-    ApplyPatchCallOutput,
     CustomToolCall,
     CustomToolCallOutput,
     FunctionCall,
     FunctionCallOutput,
-    LocalShellCall,
-    LocalShellCallOutput,
     Message,
     ReasoningItem,
-    ShellCall,
-    ShellCallOutput,
 )
 from ..responses._request import (
     ResponsesRequest,
@@ -64,6 +58,14 @@ from ._toolforms import FUNCTION_FORMS, custom_parameters, dump_arguments, form_
 
 if TYPE_CHECKING:
     from ..responses._item_union import Item
+    from ..responses._shell_items import (
+        ApplyPatchCall,
+        ApplyPatchCallOutput,
+        LocalShellCall,
+        LocalShellCallOutput,
+        ShellCall,
+        ShellCallOutput,
+    )
     from ..responses._tool_union import Tool
 
 __all__ = ["Segment", "responses_to_chat"]
@@ -315,26 +317,23 @@ _OUTPUT_FIELDS = _IGNORED | frozenset({"call_id", "output", "name", "namespace"}
 
 _SHELL_OUTPUT_FIELDS = _OUTPUT_FIELDS | {"max_output_length"}
 
-_BY_CLASS: dict[type[WireModel], tuple[Any, frozenset[str] | None]] = {
-    # The handler, and the fields it reads (the rest are noted as dropped; None: no check).
-    Message: (_History.message, _MESSAGE_FIELDS),
-    ReasoningItem: (_History.reasoning, _REASONING_FIELDS),
-    FunctionCall: (_History.function_call, _FUNCTION_CALL_FIELDS),
-    FunctionCallOutput: (_History.function_call_output, _OUTPUT_FIELDS),
-    CustomToolCall: (_History.custom_tool_call, _FUNCTION_CALL_FIELDS),
-    CustomToolCallOutput: (_History.function_call_output, _OUTPUT_FIELDS),
-    LocalShellCall: (_History.form_call, _FORM_CALL_FIELDS),
-    ShellCall: (_History.form_call, _FORM_CALL_FIELDS),
-    ApplyPatchCall: (_History.form_call, _FORM_CALL_FIELDS),
-    LocalShellCallOutput: (_History.local_shell_call_output, _OUTPUT_FIELDS),
-    ShellCallOutput: (_History.shell_call_output, _SHELL_OUTPUT_FIELDS),
-    ApplyPatchCallOutput: (_History.apply_patch_call_output, _OUTPUT_FIELDS),
-    AdditionalTools: (_History.additional_tools, None),
-}
-# Keyed by the `type` tag: a known tag always parses into its class, and a string lookup
-# is faster than hashing a model class.
+# Keyed by the `type` tag (a known tag always parses into its class): the handler, and the
+# fields it reads (the rest are noted as dropped; None: no check). Tags, not classes, so
+# that the shell and patch items' module loads only with a body that holds one.
 _HANDLERS: dict[str | None, tuple[Any, frozenset[str] | None]] = {
-    cls.model_fields["type"].default: known for cls, known in _BY_CLASS.items()
+    "message": (_History.message, _MESSAGE_FIELDS),
+    "reasoning": (_History.reasoning, _REASONING_FIELDS),
+    "function_call": (_History.function_call, _FUNCTION_CALL_FIELDS),
+    "function_call_output": (_History.function_call_output, _OUTPUT_FIELDS),
+    "custom_tool_call": (_History.custom_tool_call, _FUNCTION_CALL_FIELDS),
+    "custom_tool_call_output": (_History.function_call_output, _OUTPUT_FIELDS),
+    "local_shell_call": (_History.form_call, _FORM_CALL_FIELDS),
+    "shell_call": (_History.form_call, _FORM_CALL_FIELDS),
+    "apply_patch_call": (_History.form_call, _FORM_CALL_FIELDS),
+    "local_shell_call_output": (_History.local_shell_call_output, _OUTPUT_FIELDS),
+    "shell_call_output": (_History.shell_call_output, _SHELL_OUTPUT_FIELDS),
+    "apply_patch_call_output": (_History.apply_patch_call_output, _OUTPUT_FIELDS),
+    "additional_tools": (_History.additional_tools, None),
 }
 
 

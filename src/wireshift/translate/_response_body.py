@@ -39,16 +39,9 @@ from ..chat._completion import (
     ToolCallDelta,
 )
 from ..responses._content import OutputText, Refusal
-from ..responses._items import (
-    ApplyPatchCall,
-    CustomToolCall,
-    FunctionCall,
-    LocalShellCall,
-    Message,
-    ReasoningItem,
-    ShellCall,
-)
+from ..responses._items import CustomToolCall, FunctionCall, Message, ReasoningItem
 from ..responses._response import Response
+from ..responses._shell_items import ApplyPatchCall, LocalShellCall, ShellCall
 from ._compaction_stream import compaction_response
 from ._context import Recorder
 from ._restore import restore_output

@@ -20,6 +20,7 @@ NOT_FOR_A_REQUEST = (
     "wireshift.responses._hosted_items",
     "wireshift.responses._hosted_tools",
     "wireshift.responses._shell_items",
+    "wireshift.responses._tool_choices",
     "wireshift.responses._item_union",
     "wireshift.responses._tool_union",
     "wireshift.chat._completion",
@@ -56,9 +57,12 @@ def test_translating_a_responses_request_loads_no_stream_or_response_models() ->
 def test_a_later_request_with_shell_patch_and_hosted_items_loads_and_reads_them() -> None:
     """The kinds left out of the request's first validator come in with the first body that
     holds one: each is read as its own class (a shell call becomes the shell function's
-    call, a hosted call is noted), not as an unknown item."""
+    call, a hosted call is noted, a function choice names its function), not as an unknown
+    item or choice."""
     later = {
         "model": "m",
+        "tools": [{"type": "function", "name": "f", "parameters": {"type": "object"}}],
+        "tool_choice": {"type": "function", "name": "f"},
         "input": [
             {"type": "message", "role": "user", "content": "go"},
             {"type": "shell_call", "call_id": "c1", "action": {"commands": ["ls"]}},
@@ -79,11 +83,17 @@ def test_a_later_request_with_shell_patch_and_hosted_items_loads_and_reads_them(
         "before = sorted(m for m in sys.modules if m.startswith('wireshift.responses')); "
         f"out = wireshift.translate_request({json.dumps(later)!r}, to='chat', profile='vllm'); "
         "after = sorted(m for m in sys.modules if m.startswith('wireshift.responses')); "
-        "print(json.dumps([before, after, out.data['messages'], [n.code for n in out.notes]]))"
+        "print(json.dumps([before, after, out.data, [n.code for n in out.notes]]))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    before, after, messages, codes = json.loads(done.stdout)
-    for module in ("wireshift.responses._shell_items", "wireshift.responses._hosted_items"):
+    before, after, data, codes = json.loads(done.stdout)
+    messages = data["messages"]
+    assert data["tool_choice"] == {"type": "function", "function": {"name": "f"}}
+    for module in (
+        "wireshift.responses._shell_items",
+        "wireshift.responses._hosted_items",
+        "wireshift.responses._tool_choices",
+    ):
         assert module not in before
         assert module in after
     calls = [m["tool_calls"][0]["function"] for m in messages if m.get("tool_calls")]

@@ -219,7 +219,14 @@ def test_the_request_kinds_and_the_later_kinds_are_the_whole_unions() -> None:
     with the kinds of ``_items``/``_tools`` and loads the others on demand: the lists must
     hold exactly the union's members, each once, the fallback last."""
     from wireshift._model import union_members
-    from wireshift.responses import _hosted_items, _hosted_tools, _items, _shell_items, _tools
+    from wireshift.responses import (
+        _hosted_items,
+        _hosted_tools,
+        _items,
+        _shell_items,
+        _tool_choices,
+        _tools,
+    )
     from wireshift.responses._item_union import Item
     from wireshift.responses._tool_union import Tool
 
@@ -232,6 +239,10 @@ def test_the_request_kinds_and_the_later_kinds_are_the_whole_unions() -> None:
         listed = [*here.KINDS[:-1], *(kind for module in later for kind in module.KINDS)]
         assert len(listed) == len(set(listed))
         assert set(listed) == set(tags.values())
+    # the object tool choices: the fallback in _tools, the others loaded on demand
+    tags, fallback = union_members(_tool_choices.SpecificToolChoice)
+    assert fallback is _tools.UnknownToolChoice
+    assert set(_tool_choices.KINDS) == set(tags.values())
 
 
 def test_every_schema_of_one_annotation_shares_its_validators(

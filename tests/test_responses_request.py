@@ -31,15 +31,14 @@ from wireshift.responses._request import (
     TextFormatJSONSchema,
     UnknownTextFormat,
 )
+from wireshift.responses._tool_choices import FunctionToolChoice, SpecificToolChoice
 from wireshift.responses._tool_union import Tool
 from wireshift.responses._tools import (
     CustomTool,
     CustomToolGrammarFormat,
     FunctionTool,
-    FunctionToolChoice,
     NamespaceMember,
     NamespaceTool,
-    SpecificToolChoice,
     ToolChoice,
     UnknownCustomToolFormat,
     UnknownTool,

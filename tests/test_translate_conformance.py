@@ -19,8 +19,8 @@ from wireshift._model import union_members
 from wireshift.chat import ChatCompletionRequest
 from wireshift.responses import ResponsesRequest
 from wireshift.responses._item_union import Item
+from wireshift.responses._tool_choices import HostedToolChoice
 from wireshift.responses._tool_union import Tool
-from wireshift.responses._tools import HostedToolChoice
 from wireshift.translate import translate_request
 from wireshift.translate._fieldmaps import (
     CHAT_TO_RESPONSES_CODE,

@@ -199,7 +199,7 @@ class TypeTagged:
     whose ``key`` is a plain ``str``, keeping every field. ``infer`` names the tag of a
     payload that has no ``key`` at all (Responses messages may omit ``type``).
     ``on_demand=True`` builds the validators of members only when a value of theirs shows
-    up (see :class:`MembersOnDemand`).
+    up, and ``more`` names modules of further members, as in :class:`MembersOnDemand`.
     """
 
     def __init__(
@@ -208,10 +208,12 @@ class TypeTagged:
         infer: Callable[[Mapping[str, Any]], str | None] | None = None,
         *,
         on_demand: bool = False,
+        more: str | tuple[str, ...] | None = None,
     ) -> None:
         self.key = key
         self.infer = infer
         self.on_demand = on_demand
+        self.more = more
         self._seen: dict[Any, _MembersSeen] = {}
         self._choice: dict[str, str] = {}
         self._tag_of: dict[type[Any], str] = {}
@@ -222,7 +224,7 @@ class TypeTagged:
         if self.on_demand:  # one validator state per union, as in MembersOnDemand
             seen = self._seen.get(source)
             if seen is None:
-                seen = self._seen[source] = _MembersSeen(source, self, many=False)
+                seen = self._seen[source] = _MembersSeen(source, self, False, self.more)
             return seen.schema()
         tags, fallback = union_members(source, self.key)
         self._choice = {tag: f"@{tag}" for tag in tags}

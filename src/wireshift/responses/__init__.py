@@ -16,11 +16,13 @@ if TYPE_CHECKING:
     from ._item_union import *  # noqa: F403
     from ._response import *  # noqa: F403
     from ._shell_items import *  # noqa: F403
+    from ._tool_choices import *  # noqa: F403
     from ._tool_union import *  # noqa: F403
 
 _EAGER = [*_content.__all__, *_items.__all__, *_request.__all__, *_tools.__all__]
 # The response object, the stream events, the hosted item and tool kinds, the shell and patch
-# items and the unions of every kind load on first use: a request needs none of them.
+# items, the object tool choices and the unions of every kind load on first use: a request
+# needs none of them.
 __getattr__ = later(
     __name__,
     globals(),
@@ -29,6 +31,7 @@ __getattr__ = later(
         "._tool_union": None,
         "._hosted_items": None,
         "._shell_items": None,
+        "._tool_choices": None,
         "._hosted_tools": None,
         "._response": None,
         "._events": None,

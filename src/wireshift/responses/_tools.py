@@ -13,29 +13,20 @@ requires it.
 # Annotations stay objects (no `from __future__ import annotations`): pydantic would
 # evaluate each string again when the classes are made, 5-8% of a cold start.
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union
 
 from pydantic import Tag
 
 from .._model import MembersOnDemand, TypeTagged, UnionParser, WireModel, by_json_kind
 
 __all__ = [
-    "AllowedToolsChoice",
-    "ApplyPatchToolChoice",
     "CustomTextFormat",
     "CustomTool",
-    "CustomToolChoice",
     "CustomToolFormat",
     "CustomToolGrammarFormat",
     "FunctionTool",
-    "FunctionToolChoice",
-    "HostedToolChoice",
-    "MCPToolChoice",
     "NamespaceMember",
     "NamespaceTool",
-    "ProgrammaticToolCallingChoice",
-    "ShellToolChoice",
-    "SpecificToolChoice",
     "ToolChoice",
     "UnknownCustomToolFormat",
     "UnknownTool",
@@ -195,101 +186,26 @@ parse_tool = _parser.parse
 # --- tool_choice ------------------------------------------------------------------------
 
 
-class AllowedToolsChoice(WireModel):
-    """Restricts the model to a subset of ``tools``.
-
-    ``tools`` holds tool references as given (``{"type": "function", "name": ...}``,
-    ``{"type": "mcp", "server_label": ...}``, ``{"type": "image_generation"}``...).
-    """
-
-    type: Literal["allowed_tools"] = "allowed_tools"
-    mode: str | None = None
-    """``auto`` or ``required`` (Open Responses also allows ``none``)."""
-    tools: list[dict[str, Any]]
-
-
-class HostedToolChoice(WireModel):
-    """Forces a built-in tool, named by its type alone."""
-
-    type: Literal[
-        "file_search",
-        "web_search_preview",
-        "computer",
-        "computer_use_preview",
-        "computer_use",
-        "web_search_preview_2025_03_11",
-        "image_generation",
-        "code_interpreter",
-    ]
-
-
-class FunctionToolChoice(WireModel):
-    """Forces a call to the named function.
-
-    ``name`` is optional because Open Responses echoes ``{"type": "function"}`` in
-    ``allowed_tools`` lists without one.
-    """
-
-    type: Literal["function"] = "function"
-    name: str | None = None
-
-
-class MCPToolChoice(WireModel):
-    """Forces a tool of an MCP server (any tool of it when ``name`` is absent)."""
-
-    type: Literal["mcp"] = "mcp"
-    server_label: str
-    name: str | None = None
-
-
-class CustomToolChoice(WireModel):
-    """Forces a call to the named custom tool."""
-
-    type: Literal["custom"] = "custom"
-    name: str
-
-
-class ProgrammaticToolCallingChoice(WireModel):
-    """Forces the programmatic tool calling tool."""
-
-    type: Literal["programmatic_tool_calling"] = "programmatic_tool_calling"
-
-
-class ApplyPatchToolChoice(WireModel):
-    """Forces the apply_patch tool."""
-
-    type: Literal["apply_patch"] = "apply_patch"
-
-
-class ShellToolChoice(WireModel):
-    """Forces the shell tool."""
-
-    type: Literal["shell"] = "shell"
-
-
 class UnknownToolChoice(WireModel):
     """A tool_choice object of a type wireshift does not know, kept whole."""
 
     type: str
 
 
-SpecificToolChoice = Annotated[
-    AllowedToolsChoice
-    | HostedToolChoice
-    | FunctionToolChoice
-    | MCPToolChoice
-    | CustomToolChoice
-    | ProgrammaticToolCallingChoice
-    | ApplyPatchToolChoice
-    | ShellToolChoice
-    | UnknownToolChoice,
-    TypeTagged(on_demand=True),
-]
-"""The object forms of ``tool_choice``."""
+if TYPE_CHECKING:
+    from ._tool_choices import SpecificToolChoice
 
-ToolChoice = Annotated[
-    Annotated[str, Tag("str")] | Annotated[SpecificToolChoice, Tag("dict")],
-    by_json_kind("str", "dict"),
-]
+    ToolChoice: TypeAlias = Union[str, SpecificToolChoice]  # noqa: UP007
+else:
+    # The object forms other than the fallback live in `_tool_choices`, loaded the first time
+    # a request names one (most send a string).
+    _SpecificOnDemand = Annotated[
+        UnknownToolChoice,
+        TypeTagged(on_demand=True, more="wireshift.responses._tool_choices"),
+    ]
+    ToolChoice = Annotated[
+        Annotated[str, Tag("str")] | Annotated[_SpecificOnDemand, Tag("dict")],
+        by_json_kind("str", "dict"),
+    ]
 """``tool_choice``: ``"none"``, ``"auto"``, ``"required"`` (kept as any string, since
 providers add values), or one of the :data:`SpecificToolChoice` objects."""

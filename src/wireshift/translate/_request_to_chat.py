@@ -8,7 +8,7 @@ field, effort values, optional fields, tool-choice forms) is applied afterwards 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._errors import quoted
 from .._model import WireModel
@@ -30,14 +30,9 @@ from ..responses._request import (
     TextFormatText,
 )
 from ..responses._tools import (
-    AllowedToolsChoice,
-    ApplyPatchToolChoice,
     CustomTool,
-    CustomToolChoice,
     FunctionTool,
-    FunctionToolChoice,
     NamespaceTool,
-    ShellToolChoice,
     ToolChoice,
     WebSearchPreviewTool,
     WebSearchTool,
@@ -66,6 +61,7 @@ if TYPE_CHECKING:
         ShellCall,
         ShellCallOutput,
     )
+    from ..responses._tool_choices import AllowedToolsChoice, CustomToolChoice, FunctionToolChoice
     from ..responses._tool_union import Tool
 
 __all__ = ["Segment", "responses_to_chat"]
@@ -532,23 +528,27 @@ def _tool_choice(choice: ToolChoice, rec: Recorder, names: ToolNameMap) -> Any:
             return choice
         rec.drop("tool_choice", f"unknown tool_choice {quoted(choice)}", "translate.tool_choice")
         return None
-    if isinstance(choice, FunctionToolChoice):
-        if choice.name is None:
+    # By tag, which always parses into its class: the classes load only with such a choice.
+    kind = choice.type
+    if kind == "function":
+        function = cast("FunctionToolChoice", choice)
+        if function.name is None:
             rec.change(
                 "tool_choice",
                 "a function choice with no name asks for some function: 'required'",
                 "translate.tool_choice",
             )
             return "required"
-        return _named(names.add_tool(choice.name))
-    if isinstance(choice, CustomToolChoice):
-        return _named(names.add_tool(choice.name, "custom"))
-    if isinstance(choice, (ApplyPatchToolChoice, ShellToolChoice)):
-        form = FUNCTION_FORMS[choice.type]
+        return _named(names.add_tool(function.name))
+    if kind == "custom":
+        return _named(names.add_tool(cast("CustomToolChoice", choice).name, "custom"))
+    if kind in ("apply_patch", "shell"):
+        form = FUNCTION_FORMS[kind]
         return _named(names.add_tool(form.name, form.tool_type))
-    if isinstance(choice, AllowedToolsChoice):
+    if kind == "allowed_tools":
+        subset = cast("AllowedToolsChoice", choice)
         allowed = []
-        for n, entry in enumerate(choice.tools):
+        for n, entry in enumerate(subset.tools):
             converted = _allowed_entry(entry, names)
             if converted is None:
                 rec.drop(
@@ -558,14 +558,14 @@ def _tool_choice(choice: ToolChoice, rec: Recorder, names: ToolNameMap) -> Any:
                 )
             else:
                 allowed.append(converted)
-        mode = choice.mode or "auto"
+        mode = subset.mode or "auto"
         if not allowed or mode == "none":
             return "none"
         return {"type": "allowed_tools", "allowed_tools": {"mode": mode, "tools": allowed}}
-    reason = TOOL_CHOICES_WITHOUT_CHAT_FORM.get(choice.type or "")
+    reason = TOOL_CHOICES_WITHOUT_CHAT_FORM.get(kind or "")
     rec.drop(
         "tool_choice",
-        reason or f"a tool_choice of type {quoted(choice.type)} has no Chat form",
+        reason or f"a tool_choice of type {quoted(kind)} has no Chat form",
         "translate.tool_choice",
     )
     return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["ENVELOPE_PREFIX", "ReasoningEnvelope", "is_envelope", "open_envelope", "seal"]
 
@@ -20,8 +20,7 @@ ENVELOPE_PREFIX = "wireshift.reasoning.v1:"
 """How every envelope starts; the version changes when the contents do."""
 
 
-@dataclass(frozen=True)
-class ReasoningEnvelope:
+class ReasoningEnvelope(NamedTuple):
     """What an envelope holds: the reasoning text, and the chat field it came in."""
 
     text: str

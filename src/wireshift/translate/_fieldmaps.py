@@ -11,7 +11,7 @@ checks it), so a field added to a model cannot be ignored without a decision her
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
     "CHAT_GATES",
@@ -30,8 +30,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Drop:
+class Drop(NamedTuple):
     """Why a field is not sent, and whether the caller loses anything by it."""
 
     reason: str
@@ -208,8 +207,7 @@ CHAT_TO_RESPONSES_CODE: frozenset[str] = frozenset(
 # --- backend rules for Chat bodies ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Gate:
+class Gate(NamedTuple):
     """A Chat request field sent only when the profile supports ``key``."""
 
     key: str

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from .._toolnames import ToolOrigin
 from ..responses._tools import CustomTextFormat, CustomToolFormat, CustomToolGrammarFormat
@@ -30,9 +31,9 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class FunctionForm:
-    """How one Responses tool type reads as a Chat function."""
+class FunctionForm(NamedTuple):
+    """How one Responses tool type reads as a Chat function. (A named tuple, not a dataclass:
+    a dataclass compiles its methods when the module loads, a millisecond of a cold start.)"""
 
     tool_type: str
     call_type: str
@@ -47,7 +48,7 @@ class FunctionForm:
     """The call item field whose value the arguments are: ``action``, ``operation``."""
     id_prefix: str
     """The id prefix of the call items a stream translation makes."""
-    output_defaults: dict[str, Any] = field(default_factory=dict)
+    output_defaults: Mapping[str, Any] = MappingProxyType({})
     """Fields an output item of the call must carry (required by the spec, but nullable)
     that the arguments may leave out; dicts are merged one level down."""
 

@@ -21,6 +21,7 @@ NOT_FOR_A_REQUEST = (
     "wireshift.responses._hosted_tools",
     "wireshift.responses._shell_items",
     "wireshift.responses._tool_choices",
+    "wireshift.responses._create_frame",
     "wireshift.responses._item_union",
     "wireshift.responses._tool_union",
     "wireshift.chat._completion",

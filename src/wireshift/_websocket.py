@@ -70,7 +70,7 @@ class ResponsesWebSocketSession:
             problem = ValueError(f"unknown client event type {data.get('type')!r}")
             return [_error_text(problem, 400, stream_id)]
         # Here, not at import: the models load on first use (see wireshift/__init__.py).
-        from .responses._request import ResponseCreateFrame
+        from .responses._create_frame import ResponseCreateFrame
 
         try:
             ResponseCreateFrame.parse(data)

@@ -10,6 +10,7 @@ from ._request import *  # noqa: F403
 from ._tools import *  # noqa: F403
 
 if TYPE_CHECKING:
+    from ._create_frame import *  # noqa: F403
     from ._events import *  # noqa: F403
     from ._hosted_items import *  # noqa: F403
     from ._hosted_tools import *  # noqa: F403
@@ -32,6 +33,7 @@ __getattr__ = later(
         "._hosted_items": None,
         "._shell_items": None,
         "._tool_choices": None,
+        "._create_frame": None,
         "._hosted_tools": None,
         "._response": None,
         "._events": None,

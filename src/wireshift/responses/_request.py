@@ -22,7 +22,6 @@ __all__ = [
     "PromptCacheOptions",
     "PromptReference",
     "ReasoningConfig",
-    "ResponseCreateFrame",
     "ResponseStreamOptions",
     "ResponsesRequest",
     "TextConfig",
@@ -194,16 +193,3 @@ class ResponsesRequest(WireModel):
     moderation: ModerationConfig | None = None
     client_metadata: dict[str, Any] | None = None
     """Not in either spec: Codex sends per-turn ids here. Declared so translators see it."""
-
-
-class ResponseCreateFrame(ResponsesRequest):
-    """A WebSocket-mode client frame (OpenAI ``ResponsesClientEventResponseCreate``, Open
-    Responses ``WebSocketResponseCreateEvent``): the body of ``POST /v1/responses`` plus its
-    envelope. Server frames are the stream events (``stream_id`` kept on them as an extra
-    field) and ``error`` events with a ``status``."""
-
-    type: Literal["response.create"] = "response.create"
-    stream_id: str | None = None
-    """The lane: requests on one lane run in order, and their events echo it."""
-    generate: bool | None = None
-    """``False``: a warm-up; nothing is generated, the input is kept for the next frame."""

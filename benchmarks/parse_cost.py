@@ -143,9 +143,10 @@ def import_section(repeats: int) -> Section:
         env = _cached_bytecode(cache)
         for statement, setup in statements.values():
             _import_ms(statement, setup, env)  # writes the bytecode caches
-        # In turns, like every other row; at least 9: a fresh interpreter's time scatters by
-        # a fifth between runs, and with 5 the median ratio moved 1.76x-2.08x in one day.
-        for _ in range(max(repeats, 9)):
+        # In turns, like every other row; at least 15: a fresh interpreter's time scatters by
+        # a fifth between runs; with 5 the median ratio moved 1.76x-2.08x in one day, with 9
+        # it still moved 1.89x-2.03x between two runs of the same code (2026-12-04).
+        for _ in range(max(repeats, 15)):
             for name, (statement, setup) in statements.items():
                 samples[name].append(_import_ms(statement, setup, env))
     finally:
@@ -153,9 +154,9 @@ def import_section(repeats: int) -> Section:
     pydantic, one_model, ours, full, cold = (
         statistics.median(samples[name]) for name in statements
     )
-    cold_ratio = statistics.median(
-        c / p for c, p in zip(samples["cold"], samples["pydantic"], strict=True)
-    )
+    cold_rounds = sorted(c / p for c, p in zip(samples["cold"], samples["pydantic"], strict=True))
+    cold_ratio = statistics.median(cold_rounds)
+    quartiles = statistics.quantiles(cold_rounds, n=4)
     return Section(
         "import time and cold start (a fresh process each, bytecode cached, sampled in turns)",
         [
@@ -186,7 +187,8 @@ def import_section(repeats: int) -> Section:
                 cold_ratio <= 2,
                 note="import wireshift, then translate_request of the captured Codex 0.169 "
                 "request to chat for vllm, in a fresh process; ratio: the median of each "
-                "round's ratio",
+                f"round's ratio ({len(cold_rounds)} rounds; the middle half from "
+                f"{quartiles[0]:.2f}x to {quartiles[2]:.2f}x)",
             ),
         ],
     )

@@ -47,7 +47,7 @@ DEFAULT_MAX_DEPTH = 128
 MAX_DEPTH_CEILING = 192
 """The deepest limit a caller may set: pydantic cannot write much deeper than this."""
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = "[\ud800-\udfff]"  # compiled (and cached by `re`) on first use
 
 
 def check_max_depth(max_depth: object) -> int:
@@ -173,7 +173,7 @@ def escaped_json_text(value: Any, what: str, indent: int | None = None) -> str:
         raise _deep(what, MAX_DEPTH_CEILING) from None
     except (TypeError, ValueError) as exc:
         raise ArgumentTypeError(f"{what} cannot be written as JSON: {exc}", argument=what) from None
-    return _LONE_SURROGATE.sub(_escape, text)
+    return re.sub(_LONE_SURROGATE, _escape, text)
 
 
 def _escape(match: re.Match[str]) -> str:

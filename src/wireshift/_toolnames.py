@@ -17,7 +17,9 @@ from typing import Any
 __all__ = ["CHAT_NAME_MAX", "ToolNameMap", "ToolOrigin"]
 
 CHAT_NAME_MAX = 64
-_NOT_ALLOWED = re.compile(r"[^a-zA-Z0-9_-]")
+# Patterns are strings, compiled (and cached by `re`) on first use: a fresh worker whose
+# names all fit the Chat alphabet never compiles this one.
+_NOT_ALLOWED = r"[^a-zA-Z0-9_-]"
 _NAMESPACE_JOIN = "__"
 
 
@@ -158,7 +160,7 @@ def _chat_name(key: _Key, taken: Mapping[str, _Key]) -> str:
     base = name if namespace is None else f"{namespace}{_NAMESPACE_JOIN}{name}"
     if not (base.isascii() and base.replace("_", "a").replace("-", "a").isalnum()):
         # (an ASCII string is alphanumeric in ASCII letters and digits only)
-        base = _NOT_ALLOWED.sub("_", base) or "tool"
+        base = re.sub(_NOT_ALLOWED, "_", base) or "tool"
     if len(base) <= CHAT_NAME_MAX and base not in taken:
         return base
     # Too long, or taken by another tool: keep a readable prefix and make it unique with a

@@ -230,18 +230,19 @@ def status_for(code: str) -> int:
 # --- the retry delay ------------------------------------------------------------------------
 
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
-_WORDED_DELAY = re.compile(
+# Patterns are strings, compiled (and cached by `re`) when an error is first read: a worker
+# whose upstream never fails never compiles them.
+_DURATION = r"(\d+(?:\.\d+)?)(ms|h|m|s)"
+_WORDED_DELAY = (
     r"(?:try again|retry) (?:in|after) (\d+(?:\.\d+)?)\s*"
-    r"(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?)\b",
-    re.IGNORECASE,
+    r"(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?)\b"
 )
 
 
 def _duration(text: str) -> float | None:
     """``"1s"``, ``"6m0s"``, ``"20ms"``, ``"1h2m3.5s"`` in seconds (the reset headers' form)."""
     text = text.strip()
-    parts = _DURATION.findall(text)
+    parts = re.findall(_DURATION, text)
     if not parts or "".join(n + u for n, u in parts) != text:
         try:
             return max(float(text), 0.0)
@@ -293,7 +294,7 @@ def retry_after_from_message(message: str | None) -> float | None:
     Azure's "Please retry after 6 seconds"."""
     if not message:
         return None
-    found = _WORDED_DELAY.search(message)
+    found = re.search(_WORDED_DELAY, message, re.IGNORECASE)
     if found is None:
         return None
     unit = found.group(2).lower()
@@ -315,17 +316,17 @@ def delay_wording(seconds: float) -> str:
 
 # --- reading an error body ------------------------------------------------------------------
 
-_TAGS = re.compile(r"<[^>]+>")
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TAGS = r"<[^>]+>"
+_TITLE = r"<title[^>]*>(.*?)</title>"
 
 
 def _text_of(text: str) -> str:
     """Plain text of an error page: its title, else its text without tags, one line."""
-    title = _TITLE.search(text)
+    title = re.search(_TITLE, text, re.IGNORECASE | re.DOTALL)
     if title and title.group(1).strip():
         text = title.group(1)
     elif "<" in text and ">" in text:
-        text = _TAGS.sub(" ", text)
+        text = re.sub(_TAGS, " ", text)
     return " ".join(text.split())
 
 

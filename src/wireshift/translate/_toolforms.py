@@ -134,7 +134,7 @@ FUNCTION_FORMS: dict[str, FunctionForm] = {
 
 _FREE_TEXT = "Free-form text."
 _GRAMMAR = "Text in this {syntax} grammar:\n{definition}"
-_GRAMMAR_RE = re.compile(r"Text in this (\S+) grammar:\n(.*)", re.DOTALL)
+_GRAMMAR_RE = r"Text in this (\S+) grammar:\n(.*)"  # compiled (and cached by `re`) on first use
 
 
 def custom_parameters(fmt: CustomToolFormat | None) -> dict[str, Any]:
@@ -158,7 +158,7 @@ def custom_format_from_parameters(parameters: Any) -> dict[str, Any]:
         summary = parameters["properties"]["input"]["description"]
     except (KeyError, TypeError):
         return CustomTextFormat().to_dict()
-    found = _GRAMMAR_RE.fullmatch(summary) if isinstance(summary, str) else None
+    found = re.fullmatch(_GRAMMAR_RE, summary, re.DOTALL) if isinstance(summary, str) else None
     if found is None:
         return CustomTextFormat().to_dict()
     return {"type": "grammar", "syntax": found[1], "definition": found[2]}

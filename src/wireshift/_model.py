@@ -323,9 +323,10 @@ class _MembersSeen:
         self.tags, self.fallback = union_members(union, marker.key)
         self.order = (*dict.fromkeys(self.tags.values()), self.fallback)
         # One tuple, replaced whole, so that a thread never pairs a validator with the tags
-        # of another: the validator, the tags that go straight to it (those of its members,
-        # and unknown ones, which go to the fallback), its members, and the validator of
-        # values whose tags are all its members' with those tags.
+        # of another: the union's validator, the tags that go straight to it (those of its
+        # members, and unknown ones, which go to the fallback), its members, and for values
+        # whose tags are all members' tags, the validator that reads them in Rust and those
+        # tags.
         self.state: _State | None = None
 
     def schema(self) -> CoreSchema:

@@ -414,7 +414,7 @@ class _MembersSeen:
             known = {t: m for t, m in self.tags.items() if m in covered}
             native = made
             if known:
-                by_tag: Any = Annotated[Any, _KnownTags(self.key, known)]
+                by_tag: Any = _known_tag_union(tuple(dict.fromkeys(known.values())), self.key)
                 adapter = TypeAdapter(list[by_tag] if self.many else by_tag)
                 native = adapter.validator.validate_python
             ready = frozenset(known)
@@ -439,18 +439,12 @@ def _built_on_first_call(build: Callable[[], _Validate]) -> _Validate:
     return validate
 
 
-class _KnownTags:
-    """Annotation: the union of ``tags``' members read by pydantic-core's own tag lookup, for
-    values whose tags are all known (no fallback, no inferred tag, no Python call)."""
-
-    def __init__(self, key: str, tags: dict[str, type[WireModel]]) -> None:
-        self.key = key
-        self.tags = tags
-
-    def __get_pydantic_core_schema__(self, _: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        schemas = {model: handler.generate_schema(model) for model in set(self.tags.values())}
-        choices: dict[Any, CoreSchema] = {tag: schemas[m] for tag, m in self.tags.items()}
-        return core_schema.tagged_union_schema(choices, discriminator=self.key)
+def _known_tag_union(models: tuple[type[WireModel], ...], key: str) -> Any:
+    """The union of ``models`` read by pydantic-core's own lookup of their ``key`` literals:
+    for payloads whose tags are all theirs (no fallback, no inferred tag, no Python call)."""
+    if len(models) == 1:
+        return models[0]
+    return Annotated[Union[models], Field(discriminator=key)]  # noqa: UP007
 
 
 JSONKind = Literal["str", "list", "dict"]
@@ -509,12 +503,8 @@ class UnionParser(Generic[T]):
 
     @cached_property
     def _known(self) -> TypeAdapter[Any]:
-        tags, _ = union_members(self.annotation, self.key)
-        models = tuple(dict.fromkeys(tags.values()))
-        if len(models) == 1:
-            return TypeAdapter(models[0])
-        known: Any = Annotated[Union[models], Field(discriminator=self.key)]  # noqa: UP007
-        return TypeAdapter(known)
+        models = tuple(dict.fromkeys(self.tags.values()))
+        return TypeAdapter(_known_tag_union(models, self.key))
 
     @cached_property
     def tags(self) -> dict[str, type[WireModel]]:

@@ -1497,3 +1497,49 @@ def test_profiles_are_data_and_derivable() -> None:
         ]
         == 1
     )
+
+
+def test_notes_on_content_parts_name_the_part() -> None:
+    """A part dropped or changed on the way to Chat is named by its own path: the item, the
+    field holding the parts (a message's ``content``, a tool output's ``output``), the index."""
+    body = {
+        "input": [
+            {
+                "type": "message",
+                "role": "user",
+                "content": [
+                    {"type": "input_text", "text": "see"},
+                    {"type": "input_file", "file_url": "https://example.com/a.pdf"},
+                ],
+            },
+            {
+                "type": "message",
+                "role": "assistant",
+                "content": [
+                    {"type": "output_text", "text": "a", "annotations": [{"type": "x"}]},
+                    {"type": "input_image", "image_url": "https://example.com/a.png"},
+                ],
+            },
+            {"type": "function_call", "call_id": "c1", "name": "f", "arguments": "{}"},
+            {
+                "type": "function_call_output",
+                "call_id": "c1",
+                "output": [
+                    {"type": "input_text", "text": "ok"},
+                    {"type": "input_file", "file_url": "https://example.com/b.pdf"},
+                ],
+            },
+        ],
+    }
+    result = translate_request(body, to="chat")
+    paths = sorted(
+        note.path for note in result.notes if ".content[" in note.path or ".output[" in note.path
+    )
+    assert paths == [
+        "input[0].content[1]",
+        "input[0].content[1].file_url",
+        "input[1].content[0].annotations",
+        "input[1].content[1]",
+        "input[3].output[1]",
+        "input[3].output[1].file_url",
+    ]

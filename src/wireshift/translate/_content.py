@@ -159,13 +159,13 @@ def _no_chat_form(part: ContentPart, path: str, rec: Recorder, where: str = "") 
 
 
 def to_chat_content(
-    content: str | list[ContentPart], path: str, rec: Recorder
+    content: str | list[ContentPart], path: str, field: str, rec: Recorder
 ) -> str | list[dict[str, Any]]:
     """User, system, developer and tool content: a string stays a string; parts map one by
     one (text, image_url with its detail, file, input_audio); the rest is dropped.
 
-    ``path`` is where ``content`` is (``input[3].content``); part paths are made only for
-    notes, since most parts need none.
+    ``content`` is ``field`` of the item at ``path`` (``input[3]``, ``"content"``); part
+    paths are made only for notes, since most parts need none.
     """
     if isinstance(content, str):
         return content
@@ -177,9 +177,9 @@ def to_chat_content(
             continue
         convert = _TO_CHAT.get(kind)
         if convert is None:
-            _no_chat_form(part, f"{path}[{n}]", rec)
+            _no_chat_form(part, f"{path}.{field}[{n}]", rec)
             continue
-        converted = convert(part, f"{path}[{n}]", rec)
+        converted = convert(part, f"{path}.{field}[{n}]", rec)
         if converted is not None:
             out.append(converted)
     return out
@@ -188,7 +188,8 @@ def to_chat_content(
 def to_chat_assistant_content(
     content: str | list[ContentPart], path: str, rec: Recorder
 ) -> tuple[str | list[dict[str, Any]] | None, str | None]:
-    """Assistant history: text parts become Chat text parts, refusals the ``refusal`` field."""
+    """Assistant history: text parts become Chat text parts, refusals the ``refusal`` field.
+    ``path`` is the message's (``input[3]``)."""
     if isinstance(content, str):
         return content, None
     parts: list[dict[str, Any]] = []
@@ -200,9 +201,9 @@ def to_chat_assistant_content(
             continue
         convert = _ASSISTANT_TEXT.get(kind)
         if convert is not None:
-            parts.append(convert(part, f"{path}[{n}]", rec))  # type: ignore[arg-type]
+            parts.append(convert(part, f"{path}.content[{n}]", rec))  # type: ignore[arg-type]
         elif kind is Refusal:
             refusals.append(part.refusal or "")  # type: ignore[union-attr]
         else:
-            _no_chat_form(part, f"{path}[{n}]", rec, " in assistant history")
+            _no_chat_form(part, f"{path}.content[{n}]", rec, " in assistant history")
     return (parts or None), (PART_JOINER.join(refusals) if refusals else None)

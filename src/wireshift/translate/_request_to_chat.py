@@ -172,6 +172,8 @@ class _History:
     def close(self) -> None:
         """End the open assistant turn; reasoning that no output followed is dropped."""
         self.open = None
+        if not self.pending:
+            return
         for path in self.pending_paths:
             self.rec.drop(
                 path,
@@ -232,7 +234,7 @@ class _History:
     def message(self, item: Message, path: str) -> None:
         role = item.role
         if role == "assistant":
-            content, refusal = to_chat_assistant_content(item.content, f"{path}.content", self.rec)
+            content, refusal = to_chat_assistant_content(item.content, path, self.rec)
             message: dict[str, Any] = {"role": "assistant", "content": content}
             if refusal is not None:
                 message["refusal"] = refusal
@@ -241,7 +243,7 @@ class _History:
             self._start_assistant(message)
         elif role in ("user", "system", "developer"):
             self.close()
-            content = to_chat_content(item.content, f"{path}.content", self.rec)
+            content = to_chat_content(item.content, path, "content", self.rec)
             self.messages.append({"role": role, "content": content})
         else:
             self.rec.drop(
@@ -286,9 +288,8 @@ class _History:
     def function_call_output(
         self, item: FunctionCallOutput | CustomToolCallOutput, path: str
     ) -> None:
-        self._tool_result(
-            item.call_id, to_chat_content(item.output, f"{path}.output", self.rec), path
-        )
+        content = to_chat_content(item.output, path, "output", self.rec)
+        self._tool_result(item.call_id, content, path)
 
     def local_shell_call_output(self, item: LocalShellCallOutput, path: str) -> None:
         # Its `id` is the call's id when `call_id` is absent (see the spec).

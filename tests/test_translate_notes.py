@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -215,3 +217,39 @@ def test_encrypted_reasoning_is_noted_and_strict_mode_lets_it_pass() -> None:
     # Nothing the caller could use is lost (the summary goes out), so strict mode passes.
     list(translate_stream([raw], to="chat", strict=True))
     translate_response(response, to="chat", strict=True)
+
+
+def test_a_note_is_a_frozen_record_with_short_paths_and_reasons() -> None:
+    note = Note("input[0]", "dropped", "why", "translate.x", {"n": 1}, lossy=True)
+    assert note == Note(
+        path="input[0]",
+        action="dropped",
+        reason="why",
+        code="translate.x",
+        detail={"n": 1},
+        lossy=True,
+    )
+    assert dataclasses.asdict(note) == {
+        "path": "input[0]",
+        "action": "dropped",
+        "reason": "why",
+        "code": "translate.x",
+        "detail": {"n": 1},
+        "lossy": True,
+    }
+    assert dataclasses.replace(note, path="input[1]").path == "input[1]"
+    assert pickle.loads(pickle.dumps(note)) == note
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        note.path = "elsewhere"  # type: ignore[misc]
+    first, second = Note("a", "added", "r"), Note("b", "added", "r")
+    assert (first.detail, first.code, first.lossy) == ({}, "", False)
+    assert first.detail is not second.detail
+    # A path or reason quoting a huge value from the wire is cut, saying how much was left.
+    long = Note("p" * 1000, "kept", "r" * 5000)
+    assert long.path == "p" * 200 + "... (800 more characters)"
+    assert long.reason == "r" * 600 + "... (4400 more characters)"
+    assert Note("p" * 200, "kept", "r" * 600) == Note("p" * 200, "kept", "r" * 600, "")
+    assert len(Note("p" * 200, "kept", "r").path) == 200
+    just_over = Note("p" * 201, "kept", "r" * 601)
+    assert just_over.path == "p" * 200 + "... (1 more characters)"
+    assert just_over.reason == "r" * 600 + "... (1 more characters)"

@@ -19,7 +19,7 @@ def _cut(text: str, limit: int) -> str:
     return f"{text[:limit]}... ({len(text) - limit} more characters)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Note:
     """What a call dropped, changed or kept unread, where, and why.
 
@@ -37,13 +37,31 @@ class Note:
     """Something the input said is not in the result (or is there in a form that says less).
     A call with ``strict=True`` raises instead of returning a result with such a note."""
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        path: str,
+        action: NoteAction,
+        reason: str,
+        code: str = "",
+        detail: Mapping[str, Any] | None = None,
+        lossy: bool = False,
+    ) -> None:
         # Paths and reasons quote the wire (event types, ids, names): kept short, so that
         # logging a note is safe and cheap whatever the input held.
-        if len(self.path) > _PATH_LIMIT:
-            object.__setattr__(self, "path", _cut(self.path, _PATH_LIMIT))
-        if len(self.reason) > _REASON_LIMIT:
-            object.__setattr__(self, "reason", _cut(self.reason, _REASON_LIMIT))
+        if len(path) > _PATH_LIMIT:
+            path = _cut(path, _PATH_LIMIT)
+        if len(reason) > _REASON_LIMIT:
+            reason = _cut(reason, _REASON_LIMIT)
+        # Written in one step: the __init__ a frozen dataclass makes sets each field through
+        # object.__setattr__, which doubles the cost of a note (a Codex request makes six).
+        self.__dict__.update(
+            path=path,
+            action=action,
+            reason=reason,
+            code=code,
+            detail={} if detail is None else detail,
+            lossy=lossy,
+        )
 
     def __str__(self) -> str:
         return f"{self.path}: {self.action} ({self.reason})"

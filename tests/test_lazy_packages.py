@@ -134,6 +134,33 @@ def test_lazy_names_resolve_and_star_import_gives_every_part() -> None:
     ]
 
 
+def test_dir_of_a_package_lists_the_names_not_yet_loaded() -> None:
+    """``dir()`` (a REPL's completion, ``help()``) shows every public name of the package,
+    those of parts not loaded yet included, and each of them resolves."""
+    code = (
+        "import json, sys\n"
+        "import wireshift.responses as r, wireshift.chat as c, wireshift.translate as t\n"
+        "loaded = 'wireshift.responses._events' in sys.modules\n"
+        "names = {p.__name__: dir(p) for p in (r, c, t)}\n"
+        "missing = {p.__name__: [n for n in p.__all__ if n not in names[p.__name__]]"
+        " for p in (r, c, t)}\n"
+        "resolved = all(getattr(p, n) is not None for p in (r, c, t) for n in names[p.__name__]"
+        " if not n.startswith('_'))\n"
+        "print(json.dumps([loaded, missing, resolved,"
+        " 'ResponseCompletedEvent' in names['wireshift.responses'],"
+        " 'ChatCompletionChunk' in names['wireshift.chat'],"
+        " 'ResponsesToChatStream' in names['wireshift.translate'],"
+        " names['wireshift.chat'] == sorted(names['wireshift.chat'])]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    empty: dict[str, list[str]] = {
+        "wireshift.responses": [],
+        "wireshift.chat": [],
+        "wireshift.translate": [],
+    }
+    assert json.loads(done.stdout) == [False, empty, True, True, True, True, True]
+
+
 def test_an_unknown_name_is_an_attribute_error() -> None:
     import wireshift.responses
 

@@ -3,7 +3,8 @@
 Defining a pydantic model costs about a millisecond, so a package that imported all of its
 modules would make ``translate_request`` pay for the stream event models it never uses. A
 package built with :func:`later` imports its light modules itself and the ``parts`` named
-here only when one of their names is asked for (or ``__all__``, by ``import *``).
+here only when one of their names is asked for (or ``__all__``, by ``import *``, or the
+package's ``dir()``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ __all__ = ["later"]
 
 def later(
     package: str, namespace: dict[str, Any], parts: dict[str, tuple[str, ...] | None]
-) -> Callable[[str], Any]:
-    """The module ``__getattr__`` of ``package``: looks ``name`` up in ``parts`` (relative
-    module names, in order, each with the names it gives, ``None`` for its ``__all__``),
-    keeps what it found in ``namespace``, and answers ``__all__`` with the eager names
-    (``namespace["_EAGER"]``) followed by every part's."""
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """The module ``__getattr__`` and ``__dir__`` of ``package``. ``__getattr__`` looks
+    ``name`` up in ``parts`` (relative module names, in order, each with the names it gives,
+    ``None`` for its ``__all__``), keeps what it found in ``namespace``, and answers
+    ``__all__`` with the eager names (``namespace["_EAGER"]``) followed by every part's;
+    ``__dir__`` lists the loaded names and every part's (loading the parts, as ``__all__``
+    does)."""
 
     def given(part: str, module: Any) -> tuple[str, ...]:
         names = parts[part]
@@ -44,4 +47,7 @@ def later(
                 return value
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
-    return __getattr__
+    def __dir__() -> list[str]:
+        return sorted({*namespace, *__getattr__("__all__")})
+
+    return __getattr__, __dir__

@@ -13,4 +13,4 @@ if TYPE_CHECKING:
 _EAGER = list(_messages.__all__)
 # Requests, completions and chunks load on first use: translating a Responses request to
 # chat builds messages, not the models of a chat request it never reads.
-__getattr__ = later(__name__, globals(), {"._completion": None, "._request": None})
+__getattr__, __dir__ = later(__name__, globals(), {"._completion": None, "._request": None})

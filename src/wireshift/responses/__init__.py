@@ -24,7 +24,7 @@ _EAGER = [*_content.__all__, *_items.__all__, *_request.__all__, *_tools.__all__
 # The response object, the stream events, the hosted item and tool kinds, the shell and patch
 # items, the object tool choices and the unions of every kind load on first use: a request
 # needs none of them.
-__getattr__ = later(
+__getattr__, __dir__ = later(
     __name__,
     globals(),
     {

@@ -32,7 +32,7 @@ _EAGER = [
     *_warm_up.__all__,
 ]
 # Bodies and streams load on first use: translating a request needs neither.
-__getattr__ = later(
+__getattr__, __dir__ = later(
     __name__,
     globals(),
     {

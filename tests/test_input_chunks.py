@@ -16,8 +16,9 @@ import pytest
 
 from hostile_inputs import DATA, dumps, mutate_tree
 from wireshift import ToolNameMap, WireshiftError, translate_request
-from wireshift.responses import FunctionCall
+from wireshift.responses import FunctionCall, parse_item
 from wireshift.translate import _api, _input_chunks
+from wireshift.translate._input_chunks import InputChunks
 
 _CHUNK = _input_chunks._CHUNK
 
@@ -177,3 +178,68 @@ def test_a_chunks_models_are_gone_before_the_next_is_read() -> None:
     assert len(alive) >= 6
     # At most the chunk just translated (its list is dropped when the next one comes).
     assert max(alive) <= _CHUNK
+
+
+def test_an_owned_input_lets_each_chunk_go_as_it_is_read() -> None:
+    """A body parsed for the call is read once: a chunk's raw items leave the list when it is
+    validated (so a long history's dicts die as it is read); the items are the same models."""
+    raw = _long_history(3 * _CHUNK + 5)["input"]
+    expected = [parse_item(item) for item in raw]
+    chunks = InputChunks.of(raw, frozenset(), owned=True)
+    assert chunks is not None
+    for n, item in enumerate(chunks):
+        assert item == expected[n]
+        taken = (n // _CHUNK + 1) * _CHUNK  # this item's chunk and those before it
+        assert all(place is None for place in raw[:taken])
+        assert all(place is not None for place in raw[taken:])
+    assert raw == [None] * len(expected)
+
+
+def test_an_input_the_caller_holds_is_left_as_it_was() -> None:
+    body = _long_history(3 * _CHUNK)
+    before = copy.deepcopy(body)
+    items = list(body["input"])
+    translate_request(body, to="chat")
+    assert body == before
+    assert all(a is b for a, b in zip(body["input"], items, strict=True))
+    chunks = InputChunks.of(body["input"], frozenset())
+    assert chunks is not None
+    assert len(list(chunks)) == len(items)
+    assert body == before
+
+
+@pytest.mark.parametrize("form", ["bytes", "str", "bytearray"])
+def test_a_long_body_broken_past_its_first_chunk_raises_as_the_whole_request_does(
+    form: str, chunk_spy: list[int]
+) -> None:
+    """The chunks have let the first items go when a later one fails: the whole request is
+    read again from the body to say where."""
+    body = _long_history(3 * _CHUNK)
+    body["input"][2 * _CHUNK + 3] = {"type": "function_call", "call_id": 7}
+    text = json.dumps(body)
+    given: Any = {"bytes": text.encode(), "str": text, "bytearray": bytearray(text.encode())}[form]
+    with pytest.raises(WireshiftError) as raised:
+        translate_request(given, to="chat")
+    assert len(chunk_spy) == 3  # the third chunk failed, the first two were read
+    assert f"input[{2 * _CHUNK + 3}]" in str(raised.value)
+    assert ("raised", type(raised.value).__name__, str(raised.value)) == _whole(body)
+
+
+@pytest.mark.parametrize("form", ["bytes", "dict"])
+def test_only_a_body_parsed_for_the_call_is_let_go(form: str) -> None:
+    made: list[InputChunks | None] = []
+    real = InputChunks.of
+
+    def of(items: object, skip_types: frozenset[str], *, owned: bool = False) -> Any:
+        chunks = real(items, skip_types, owned=owned)
+        made.append(chunks)
+        return chunks
+
+    body = _long_history(2 * _CHUNK + 1)
+    given = json.dumps(body).encode() if form == "bytes" else body
+    with mock.patch.object(InputChunks, "of", of):
+        translate_request(given, to="chat")
+    (chunks,) = made
+    assert chunks is not None
+    left = [item for item in chunks.raw if item is not None]
+    assert left == ([] if form == "bytes" else body["input"])

@@ -302,17 +302,18 @@ def _with_model(data: dict[str, Any], model: str | None, rec: Recorder) -> dict[
 
 
 def _chunked(
-    data: Any, profile: Profile, strict: bool, model: str | None
+    data: Any, profile: Profile, strict: bool, model: str | None, *, owned: bool
 ) -> TranslatedRequest | None:
     """The Chat request for a Responses body whose input items are validated and translated
     a chunk at a time (:class:`InputChunks`), or ``None`` for the whole path: a Chat body, an
-    input that fits in one chunk or is not a list of dicts, compaction items.
+    input that fits in one chunk or is not a list of dicts, compaction items. ``owned``: the
+    data was parsed for this call, and its input items may go as they are read.
 
     Any error it meets is left for the whole path to raise: that one validates every field
     before translating any, and says where the fault is."""
     if not isinstance(data, dict) or "messages" in data:
         return None
-    chunks = InputChunks.of(data.get("input"), _COMPACTION_TYPES)
+    chunks = InputChunks.of(data.get("input"), _COMPACTION_TYPES, owned=owned)
     if chunks is None:
         return None
     rec = Recorder(strict=strict)
@@ -440,7 +441,8 @@ def translate_request(
     """
     to = check_format(to)
     chosen = get_profile(profile)
-    given, data = _read(body, check_max_depth(max_depth))
+    max_depth = check_max_depth(max_depth)
+    given, data = _read(body, max_depth)
     # Chunks only with nothing that may be called twice or keep state between two tries.
     if (
         to == "chat"
@@ -449,10 +451,14 @@ def translate_request(
         and not compact
         and (tool_names is None and previous_items is None and resolver is None and store is None)
     ):
+        # JSON parsed here is this call's own: its items may go as the chunks read them.
+        owned = isinstance(body, (bytes, bytearray, str))
         try:
-            chunked = _chunked(data, chosen, strict, model)
+            chunked = _chunked(data, chosen, strict, model, owned=owned)
         except WireshiftError:
             chunked = None  # read again whole below, which says what is wrong
+            if owned:
+                given, data = _read(body, max_depth)
         if chunked is not None:
             return chunked
     rec = Recorder(strict=strict)

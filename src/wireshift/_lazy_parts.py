@@ -48,6 +48,7 @@ def later(
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
     def __dir__() -> list[str]:
-        return sorted({*namespace, *__getattr__("__all__")})
+        every = namespace.get("__all__") or __getattr__("__all__")  # kept by the first ask
+        return sorted({*namespace, *every})
 
     return __getattr__, __dir__

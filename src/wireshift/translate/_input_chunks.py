@@ -39,7 +39,7 @@ class InputChunks:
 
     ``owned``: the list is the translation's own (it parsed the body), and is read once: each
     chunk's raw items are let go as it is validated, so that a long history's dicts die as it
-    is read rather than all at the end (a 2,000-item history's peak 4.2 -> 2.7 MB, and half
+    is read rather than all at the end (a 2,000-item history's peak 4.2 -> 2.6 MB, and half
     the young collections of a 400-item one). The caller then has no input left to read again.
     """
 

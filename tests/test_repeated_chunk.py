@@ -76,15 +76,19 @@ class _Taken:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.chunks: list[bytes] = []
-        read = EventShape.read
+        # Every kind of shape with a reading of its own (one string hole has its own).
+        for kind in (EventShape, *EventShape.__subclasses__()):
+            if "read" in vars(kind):
+                monkeypatch.setattr(kind, "read", self._counted(vars(kind)["read"]))
 
+    def _counted(self, read: Callable[[EventShape, bytes], Any]) -> Callable[..., Any]:
         def counted(shape: EventShape, raw: bytes) -> Any:
             found = read(shape, raw)
             if found is not None:
                 self.chunks.append(raw)
             return found
 
-        monkeypatch.setattr(_repeated_chunk.EventShape, "read", counted)
+        return counted
 
     @property
     def count(self) -> int:
@@ -415,3 +419,24 @@ def test_a_chunk_that_starts_a_call_teaches_no_shape(monkeypatch: pytest.MonkeyP
     assert _translated(chunks) == _translated(_as_text(chunks))
     # The reasoning, text and first arguments chunks teach; the call's start never repeats.
     assert learned == [("reasoning_content",), ("content",), ("arguments",)]
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        ['{"content":"<think>"}', '{"content":"pondering"}', '{"content":"</think>"}'],
+        ['{"content":"<thi"}', '{"content":"nk>"}', '{"content":"still thinking"}'],
+        ['{"content":"<th"}', '{"content":"ere"}'],  # held back, then not a tag after all
+    ],
+    ids=["inside a thought", "a tag cut between chunks", "held back, not a tag"],
+)
+def test_think_tags_between_chunks_read_the_same_from_bytes(
+    middle: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A chunk that repeats the shape while a thought is open (or a tag's start is held back)
+    # is read raw, and must still go where the think splitter sends it.
+    chunks = _stream([_chunk(delta) for delta in middle])
+    taken = _Taken(monkeypatch)
+    got = _translated(chunks, profile="vllm")
+    assert taken.count >= len(middle) - 1
+    assert got == _translated(_as_text(chunks), profile="vllm")

@@ -354,8 +354,28 @@ class ChatToResponsesStream:
         if self._finished:
             return []
         self._events += 1
-        out: list[Any] = []
         what = delta.what
+        if what == "content":
+            text = texts[0]
+            item = self._open
+            think = self._think
+            # Most of a turn: more answer text for the open output_text part, one event from
+            # its template (what _apply and _text would do, without their checks and calls);
+            # a think splitter outside a thought with nothing held back would give the text
+            # back whole when it holds no "<".
+            if (
+                text
+                and item is not None
+                and item.part_kind == "output_text"
+                and item.template is not None
+                and item.kind == "message"
+                and (think is None or not (think.inside or think.pending or "<" in text))
+            ):
+                item.deltas.append(text)
+                seq = self._seq
+                self._seq = seq + 1
+                return [item.template.fill(text, seq)]
+        out: list[Any] = []
         if what == "content":
             self._apply(out, None, texts[0], None, None)
         elif what == "reasoning":

@@ -440,3 +440,26 @@ def test_think_tags_between_chunks_read_the_same_from_bytes(
     got = _translated(chunks, profile="vllm")
     assert taken.count >= len(middle) - 1
     assert got == _translated(_as_text(chunks), profile="vllm")
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        [_chunk('{"content":"cut"}')[:-1], _chunk('{"content":" next"}')],  # an event not ended
+        [b": keep-alive\n\n", _chunk('{"content":" next"}')],
+        [_chunk('{"content":" a"}') + _chunk('{"content":" b"}'), _chunk('{"content":" c"}')],
+        [_chunk('{"refusal":"no"}'), _chunk('{"content":" next"}')],
+        [_chunk('{"reasoning_content":"r"}'), _chunk('{"content":" next"}')],
+        [b'data: {"error":{"message":"overloaded","code":"server_error"}}\n\n'],  # failed
+    ],
+    ids=["not ended", "comment", "two events", "refusal", "reasoning", "failed"],
+)
+def test_answer_chunks_read_raw_in_a_row_then_something_else(after: list[bytes]) -> None:
+    # Answer chunks read raw one after another take the shortest path; whatever comes between
+    # two of them must end it, and the chunk after it be read as the usual reading reads it.
+    answer = [_chunk(f'{{"content":" {n}"}}') for n in range(3)]
+    chunks = _stream([*answer, *after, *answer])
+    for profile in (None, "vllm"):
+        assert _translated(chunks, profile=profile) == _translated(
+            _as_text(chunks), profile=profile
+        )

@@ -34,6 +34,7 @@ from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
     AsyncIterator,
+    Callable,
     Generator,
     Iterable,
     Iterator,
@@ -91,6 +92,11 @@ class _Pipeline:
         # reasoning and arguments interleave), each direction's.
         self._chat: ChatToResponsesStream | None = None
         self._chat_shapes: _RecentShapes[ChatDelta] = _RecentShapes()
+        # The shape the last chunk was read raw with, when it was answer text: the next chunk
+        # is tried with it first and goes straight to the chat translator. Kept only from one
+        # raw answer chunk to the next (any other input drops it), so the reader is still
+        # between events and nothing else was read in between.
+        self._hot: tuple[Callable[[bytes], Any], Callable[[str], list[Any] | None]] | None = None
         self._responses: ResponsesToChatStream | None = None
         self._delta_shapes: _RecentShapes[tuple[DeltaPlace, bool]] = _RecentShapes()
         self.translator: (
@@ -147,6 +153,18 @@ class _Pipeline:
     # WireshiftError (see _boundary); the caller's iterable is read outside them.
     def feed(self, item: Any) -> list[Any]:
         try:
+            hot = self._hot
+            if hot is not None:
+                # Most of a chat turn, in as few steps as a chunk can take: a proxy runs
+                # this among other streams' work, where each step costs its cold cache.
+                if type(item) is bytes:
+                    found = hot[0](item)
+                    if found is not None:
+                        out = hot[1](found[0][0])
+                        if out is not None:
+                            self.reader.events += 1
+                            return out
+                self._hot = None
             if isinstance(item, UpstreamError):
                 # A failure the gateway saw outside the stream (an HTTP error status, a lost
                 # connection): the stream ends with it as if the upstream had sent it.
@@ -185,7 +203,10 @@ class _Pipeline:
             found = self._chat_shapes.read(item)
             if found is not None:
                 reader.events += 1
-                return chat.feed_delta(found[1], found[2][0])
+                shape, known, (texts, _) = found
+                if known.what == "content":
+                    self._hot = (shape.read, chat.answer_text)
+                return chat.feed_delta(known, texts)
         out, single, name = self._read(item)
         if self.translator is not chat:  # a Responses stream after all (see _first)
             self._chat = None

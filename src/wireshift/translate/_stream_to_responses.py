@@ -353,28 +353,12 @@ class ChatToResponsesStream:
         :meth:`feed_payload` would."""
         if self._finished:
             return []
-        self._events += 1
         what = delta.what
         if what == "content":
-            text = texts[0]
-            item = self._open
-            think = self._think
-            # Most of a turn: more answer text for the open output_text part, one event from
-            # its template (what _apply and _text would do, without their checks and calls);
-            # a think splitter outside a thought with nothing held back would give the text
-            # back whole when it holds no "<".
-            if (
-                text
-                and item is not None
-                and item.part_kind == "output_text"
-                and item.template is not None
-                and item.kind == "message"
-                and (think is None or not (think.inside or think.pending or "<" in text))
-            ):
-                item.deltas.append(text)
-                seq = self._seq
-                self._seq = seq + 1
-                return [item.template.fill(text, seq)]
+            fast = self.answer_text(texts[0])
+            if fast is not None:
+                return fast
+        self._events += 1
         out: list[Any] = []
         if what == "content":
             self._apply(out, None, texts[0], None, None)
@@ -384,6 +368,29 @@ class ChatToResponsesStream:
             index, upstream_id, kind, name, _, extra = delta.call or _NO_CALL
             self._apply(out, None, None, None, [(index, upstream_id, kind, name, texts[0], extra)])
         return out
+
+    def answer_text(self, text: str) -> list[Any] | None:
+        """Take a chunk whose delta is only ``text`` as content, when it is more answer text
+        for the open output_text part: one event from the part's template (what _apply and
+        _text would give, without their checks and calls). ``None`` (nothing taken) when it
+        needs the whole reading: empty, no answer part open (none is once the stream ended),
+        or a think splitter inside a thought, holding back a tag's start, or seeing a ``<``."""
+        item = self._open
+        think = self._think
+        if (
+            text
+            and item is not None
+            and item.part_kind == "output_text"
+            and item.template is not None
+            and item.kind == "message"
+            and (think is None or not (think.inside or think.pending or "<" in text))
+        ):
+            self._events += 1
+            item.deltas.append(text)
+            seq = self._seq
+            self._seq = seq + 1
+            return [item.template.fill(text, seq)]
+        return None
 
     def _feed_text(self, data: str) -> list[Any]:
         """:meth:`feed` for the JSON text of a chunk (not ``[DONE]``)."""

@@ -454,12 +454,42 @@ def test_think_tags_between_chunks_read_the_same_from_bytes(
     ],
     ids=["not ended", "comment", "two events", "refusal", "reasoning", "failed"],
 )
-def test_answer_chunks_read_raw_in_a_row_then_something_else(after: list[bytes]) -> None:
-    # Answer chunks read raw one after another take the shortest path; whatever comes between
-    # two of them must end it, and the chunk after it be read as the usual reading reads it.
-    answer = [_chunk(f'{{"content":" {n}"}}') for n in range(3)]
-    chunks = _stream([*answer, *after, *answer])
+@pytest.mark.parametrize(
+    "run",
+    [
+        '{{"content":" {n}"}}',
+        '{{"reasoning_content":" {n}"}}',
+        '{{"reasoning":"{n}","reasoning_content":"{n}"}}',
+    ],
+    ids=["answer", "reasoning", "reasoning twice (vLLM)"],
+)
+def test_text_chunks_read_raw_in_a_row_then_something_else(run: str, after: list[bytes]) -> None:
+    # Answer or reasoning chunks read raw one after another take the shortest path; whatever
+    # comes between two of them must end it, and the chunk after it be read as the usual
+    # reading reads it.
+    texts = [_chunk(run.format(n=n)) for n in range(3)]
+    chunks = _stream([*texts, *after, *texts])
     for profile in (None, "vllm"):
         assert _translated(chunks, profile=profile) == _translated(
             _as_text(chunks), profile=profile
         )
+
+
+def test_reasoning_and_answer_runs_read_raw_in_turns() -> None:
+    # Each kind's shape is learned once; a run of one kind read raw must never write into the
+    # other kind's open part, and each reasoning chunk's fields are joined as the usual
+    # reading joins them.
+    reasoning = [
+        '{"reasoning_content":"think"}',
+        '{"reasoning":"a","reasoning_content":"b"}',
+        '{"reasoning":"","reasoning_content":""}',  # learned from the one above: nothing to say
+    ]
+    for text in reasoning:
+        turn: list[str] = []
+        for n in range(3):
+            turn += [reasoning[1], text, text, f'{{"content":" {n}"}}', '{"content":""}']
+        chunks = _stream([_chunk(delta) for delta in turn])
+        for profile in (None, "vllm"):
+            assert _translated(chunks, profile=profile) == _translated(
+                _as_text(chunks), profile=profile
+            )

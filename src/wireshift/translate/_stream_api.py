@@ -92,11 +92,13 @@ class _Pipeline:
         # reasoning and arguments interleave), each direction's.
         self._chat: ChatToResponsesStream | None = None
         self._chat_shapes: _RecentShapes[ChatDelta] = _RecentShapes()
-        # The shape the last chunk was read raw with, when it was answer text: the next chunk
-        # is tried with it first and goes straight to the chat translator. Kept only from one
-        # raw answer chunk to the next (any other input drops it), so the reader is still
-        # between events and nothing else was read in between.
-        self._hot: tuple[Callable[[bytes], Any], Callable[[str], list[Any] | None]] | None = None
+        # The shape the last chunk was read raw with, when it was answer or reasoning text: the
+        # next chunk is tried with it first and goes straight to the chat translator. Kept
+        # only from one raw text chunk to the next (any other input drops it), so the reader
+        # is still between events and nothing else was read in between.
+        self._hot: (
+            tuple[Callable[[bytes], Any], Callable[[Sequence[str]], list[Any] | None]] | None
+        ) = None
         self._responses: ResponsesToChatStream | None = None
         self._delta_shapes: _RecentShapes[tuple[DeltaPlace, bool]] = _RecentShapes()
         self.translator: (
@@ -160,7 +162,7 @@ class _Pipeline:
                 if type(item) is bytes:
                     found = hot[0](item)
                     if found is not None:
-                        out = hot[1](found[0][0])
+                        out = hot[1](found[0])
                         if out is not None:
                             self.reader.events += 1
                             return out
@@ -206,6 +208,8 @@ class _Pipeline:
                 shape, known, (texts, _) = found
                 if known.what == "content":
                     self._hot = (shape.read, chat.answer_text)
+                elif known.what == "reasoning":
+                    self._hot = (shape.read, chat.reasoning_text)
                 return chat.feed_delta(known, texts)
         out, single, name = self._read(item)
         if self.translator is not chat:  # a Responses stream after all (see _first)

@@ -354,8 +354,8 @@ class ChatToResponsesStream:
         if self._finished:
             return []
         what = delta.what
-        if what == "content":
-            fast = self.answer_text(texts[0])
+        if what != "arguments":
+            fast = self.answer_text(texts) if what == "content" else self.reasoning_text(texts)
             if fast is not None:
                 return fast
         self._events += 1
@@ -369,12 +369,14 @@ class ChatToResponsesStream:
             self._apply(out, None, None, None, [(index, upstream_id, kind, name, texts[0], extra)])
         return out
 
-    def answer_text(self, text: str) -> list[Any] | None:
-        """Take a chunk whose delta is only ``text`` as content, when it is more answer text
-        for the open output_text part: one event from the part's template (what _apply and
-        _text would give, without their checks and calls). ``None`` (nothing taken) when it
-        needs the whole reading: empty, no answer part open (none is once the stream ended),
-        or a think splitter inside a thought, holding back a tag's start, or seeing a ``<``."""
+    def answer_text(self, texts: Sequence[str]) -> list[Any] | None:
+        """Take a chunk whose delta is only ``texts[0]`` as content, when it is more answer
+        text for the open output_text part: one event from the part's template (what _apply
+        and _text would give, without their checks and calls). ``None`` (nothing taken) when
+        it needs the whole reading: empty, no answer part open (none is once the stream
+        ended), or a think splitter inside a thought, holding back a tag's start, or seeing a
+        ``<``."""
+        text = texts[0]
         item = self._open
         think = self._think
         if (
@@ -382,8 +384,25 @@ class ChatToResponsesStream:
             and item is not None
             and item.part_kind == "output_text"
             and item.template is not None
-            and item.kind == "message"
             and (think is None or not (think.inside or think.pending or "<" in text))
+        ):
+            self._events += 1
+            item.deltas.append(text)
+            seq = self._seq
+            self._seq = seq + 1
+            return [item.template.fill(text, seq)]
+        return None
+
+    def reasoning_text(self, texts: Sequence[str]) -> list[Any] | None:
+        """:meth:`answer_text` for a chunk whose delta is only reasoning (``texts``: its
+        reasoning fields' values), when a reasoning item's part is open."""
+        text = joined_reasoning(texts)
+        item = self._open
+        if (
+            text
+            and item is not None
+            and item.part_kind == "reasoning"
+            and item.template is not None
         ):
             self._events += 1
             item.deltas.append(text)

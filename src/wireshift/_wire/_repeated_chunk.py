@@ -147,34 +147,22 @@ class _OneString(EventShape):
     """An :class:`EventShape` with one string hole (a chat chunk's ``content``, most of a
     chat stream): the same reading, without the loop over holes."""
 
-    __slots__ = ("_head", "_start", "_tail_at")
-
-    def __init__(
-        self,
-        segments: tuple[str, ...],
-        ints: tuple[bool, ...],
-        order: tuple[int, ...],
-        tail: str,
-        data_start: int,
-    ) -> None:
-        super().__init__(segments, ints, order, tail, data_start)
-        self._head = segments[0]
-        self._start = len(segments[0])
-        self._tail_at = len(tail)
+    __slots__ = ()
 
     def read(self, raw: bytes) -> tuple[Sequence[Any], str] | None:
         try:
             text = raw.decode()
         except UnicodeDecodeError:
             return None
-        if not (text.startswith(self._head) and text.endswith(self._tail)):
+        ((head, start, _),) = self._steps
+        tail = self._tail
+        if not (text.startswith(head) and text.endswith(tail)):
             return None
-        start = self._start
         try:
             value, end = scanstring(text, start)
         except ValueError:
             return None
-        if end != len(text) - self._tail_at:
+        if end != len(text) - len(tail):
             return None
         if "\\u" in text and SURROGATE_ESCAPE.search(text, start, end):
             return None

@@ -396,6 +396,8 @@ class ChatToResponsesStream:
     def reasoning_text(self, texts: Sequence[str]) -> list[Any] | None:
         """:meth:`answer_text` for a chunk whose delta is only reasoning (``texts``: its
         reasoning fields' values), when a reasoning item's part is open."""
+        # The same five lines as answer_text's end, not a shared call: in a proxy each call of
+        # a chunk pays its cold cache (a shared tail measured about 1 us a chunk more there).
         text = joined_reasoning(texts)
         item = self._open
         if (

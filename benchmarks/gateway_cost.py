@@ -43,6 +43,11 @@ JUDGED = 64
 JUDGED_NAMES = ("pass-through", "wireshift")
 """The contenders the targets are about: every other (a peer) runs once a level, and not at
 all at a level its own CPU cannot keep up with."""
+CONTROL = "control"
+"""The pass-through again, in a process of its own, run only in the judged level's rounds
+of the chat-upstream direction (both would take the group past five minutes): its ratio to
+the pass-through is how far two runs of one proxy differ here, the scatter the judged ratios
+are read against."""
 SLOW_TURN = 10.0
 """Seconds: a contender whose long turn takes longer is sampled once (LiteLLM's take 15-20 s)."""
 LITELLM_VERSION = LITELLM_REQUIREMENT.split("==")[1]
@@ -157,6 +162,7 @@ def _start(fleet: Fleet) -> tuple[int, list[Direction], Callable[[], None]]:
     python = sys.executable
     env = {"UPSTREAM_URL": base}
     passthrough = fleet.server(python, "passthrough:app", GATEWAY, env)
+    again = fleet.server(python, "passthrough:app", GATEWAY, env)
     codex = fleet.server(python, "codex_proxy:app", EXAMPLES, {**env, "PROFILE": "vllm"})
     chat = fleet.server(python, "chat_to_codex_backend:app", EXAMPLES, env)
     to_chat = Direction(
@@ -166,9 +172,11 @@ def _start(fleet: Fleet) -> tuple[int, list[Direction], Callable[[], None]]:
         "Responses upstream -> chat client (docs/examples/chat_to_codex_backend.py)", "responses"
     )
     codex_body, chat_body = _responses_body("bench"), _chat_body("bench")
+    to_chat_body = _translated(codex_body, "chat", "vllm")
     to_chat.contenders += [
-        Contender("pass-through", passthrough, "chat", _translated(codex_body, "chat", "vllm")),
+        Contender("pass-through", passthrough, "chat", to_chat_body),
         Contender("wireshift", codex, "responses", codex_body),
+        Contender(CONTROL, again, "chat", to_chat_body),
     ]
     to_responses.contenders += [
         Contender(
@@ -183,7 +191,7 @@ def _start(fleet: Fleet) -> tuple[int, list[Direction], Callable[[], None]]:
     litellm: tuple[int, Any] | Unavailable = litellm_python
     if not isinstance(litellm_python, Unavailable):
         litellm = _start_litellm(fleet, litellm_python, base)
-    fleet.wait_ready([passthrough, codex, chat], 60)
+    fleet.wait_ready([passthrough, again, codex, chat], 60)
 
     def join_litellm() -> None:
         nonlocal litellm
@@ -392,7 +400,7 @@ async def _measure(
     for round_ in range(repeats):
         for d_index, direction in enumerate(directions):
             for who in direction.contenders:
-                if (d_index, who.name) in once:
+                if (d_index, who.name) in once or who.name == CONTROL:
                     continue
                 start = time.monotonic()
                 spent = await _cpu_turn(turns, who, direction.upstream_wire)
@@ -407,7 +415,7 @@ async def _measure(
         for d_index, direction in enumerate(directions):
             events = len(turns.events[direction.upstream_wire, "long"])
             for who in direction.contenders:
-                if who.name in JUDGED_NAMES:
+                if who.name in JUDGED_NAMES or who.name == CONTROL:
                     continue
                 cores = _cores_needed(cpu[d_index, who.name], events, streams_at_once)
                 if cores > 1:
@@ -417,8 +425,10 @@ async def _measure(
                 for who in direction.contenders:
                     if (d_index, who.name) in skipped:
                         continue
+                    if who.name == CONTROL and streams_at_once != JUDGED:
+                        continue
                     if (
-                        who.name not in JUDGED_NAMES
+                        who.name not in (*JUDGED_NAMES, CONTROL)
                         and (d_index, who.name, streams_at_once) in latency
                     ):
                         continue  # no target on it: one run keeps the group short
@@ -473,6 +483,8 @@ def _cpu_section(
     )
     floor = cpu[d_index, "pass-through"]
     for who in direction.contenders:
+        if who.name == CONTROL:
+            continue
         mine = cpu[d_index, who.name]
         # At 100 events a second per session, a core serves 1 / (CPU per event * 100).
         per_core = events / statistics.median(mine) / 100
@@ -523,6 +535,8 @@ def _latency_section(
         floor = latency[d_index, "pass-through", streams_at_once]
         floor_figures = pooled(floor)
         for who in direction.contenders:
+            if who.name == CONTROL and streams_at_once != JUDGED:
+                continue
             if (d_index, who.name, streams_at_once) not in latency:
                 note = skipped[d_index, who.name]
                 section.rows.append(Row(f"{streams_at_once} streams, {who.name}", note=note))
@@ -538,17 +552,22 @@ def _latency_section(
                 ratio = figures[slot] / floor_figures[slot]
                 judged = who.name == "wireshift" and streams_at_once == JUDGED and slot == 2
                 note = ""
-                if judged and len(mine) > 1:
+                if who.name == CONTROL:
+                    if slot != 2:
+                        continue
+                    note = "the pass-through again, in its own process: how far two runs differ"
+                if (judged or who.name == CONTROL) and len(mine) > 1:
                     # A round's p99 is set by one or two stalls that reach every stream: the
                     # pooled figure rests on several; each round's own ratio says how far
                     # they scatter.
                     rounds = [
                         pooled([a])[2] / pooled([b])[2] for a, b in zip(mine, floor, strict=True)
                     ]
-                    note = "each round's own p99 ratio: " + ", ".join(f"{r:.2f}x" for r in rounds)
-                    # The floor's own rounds, apart as far as two runs of one proxy can be.
-                    own = ", ".join(f"{pooled([b])[2] * 1e3:.1f}" for b in floor)
-                    note += f"; the pass-through's own p99 by round: {own} ms"
+                    each = ", ".join(f"{r:.2f}x" for r in rounds)
+                    note = (note + "; " if note else "") + f"each round's own p99 ratio: {each}"
+                    if judged:
+                        own = ", ".join(f"{pooled([b])[2] * 1e3:.1f}" for b in floor)
+                        note += f"; the pass-through's own p99 by round: {own} ms"
                 section.rows.append(
                     Row(
                         name,

@@ -1,7 +1,7 @@
 """The gateway benchmark cannot rot: one short turn through each of its contenders (the
-pass-through, the docs' two wireshift recipes, LiteLLM's proxy server), each a real server
-process on 127.0.0.1, with what reaches the client checked against what the scripted
-upstream sent. No timing: benchmarks/gateway_cost.py measures, this only runs it."""
+pass-through and its control, the docs' two wireshift recipes, LiteLLM's proxy server), each a
+real server process on 127.0.0.1, with what reaches the client checked against what the
+scripted upstream sent. No timing: benchmarks/gateway_cost.py measures, this only runs it."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ def test_every_contender_streams_the_upstreams_turn_intact() -> None:
         for who in ("pass-through", "wireshift", f"LiteLLM {gateway_cost.LITELLM_VERSION}")
         for upstream in ("chat", "responses")
     }
+    expected.add(f"{gateway_cost.CONTROL}, chat upstream")
     assert set(results) == expected
     wrong = {who: why for who, why in results.items() if why is not None}
     assert not wrong
@@ -60,3 +61,41 @@ def test_a_peer_is_left_out_where_its_own_cpu_cannot_keep_up() -> None:
     note = gateway_cost._overloaded(1.5, 16)
     for said in ("16 streams", "1.5 cores", "800 events/s"):
         assert said in note
+
+
+def test_the_control_is_a_p99_row_at_the_judged_level_without_a_target() -> None:
+    gateway_cost = _gateway_cost()
+    sample, contender = gateway_cost.Sample, gateway_cost.Contender
+    direction = gateway_cost.Direction("chat upstream -> Responses client", "chat")
+    direction.contenders += [
+        contender(name, (0, None), "chat", lambda kind, turn: b"")
+        for name in ("pass-through", "wireshift", gateway_cost.CONTROL)
+    ]
+
+    def rounds(*p99s: float) -> list[Any]:
+        # 100 delays a round: 98 of 1 ms and two at the round's p99, so each round's own
+        # p99 is the given figure.
+        return [sample([0.02], [0.001] * 98 + [p99] * 2) for p99 in p99s]
+
+    latency = {
+        (0, "pass-through", 1): rounds(0.002),
+        (0, "wireshift", 1): rounds(0.002),
+        (0, "pass-through", 16): rounds(0.002),
+        (0, "wireshift", 16): rounds(0.002),
+        (0, "pass-through", 64): rounds(0.004, 0.004, 0.002),
+        (0, "wireshift", 64): rounds(0.004, 0.004, 0.002),
+        (0, gateway_cost.CONTROL, 64): rounds(0.008, 0.008, 0.001),
+    }
+    section = gateway_cost._latency_section(direction, 0, latency, {})
+    control = [row for row in section.rows if gateway_cost.CONTROL in row.name]
+    # One row, at the judged level, its p99 only: no target, so it cannot be met or missed.
+    assert [row.name for row in control] == [f"64 streams, {gateway_cost.CONTROL}: p99 per event"]
+    (row,) = control
+    assert row.target == ""
+    assert row.met is None
+    # Pooled over its rounds: the 4th-highest of 300 delays is 8 ms, against the floor's 4 ms.
+    assert row.ratio == 2.0
+    assert "each round's own p99 ratio: 2.00x, 2.00x, 0.50x" in row.note
+    judged = [row for row in section.rows if row.target]
+    assert [row.name for row in judged] == ["64 streams, wireshift: p99 per event"]
+    assert judged[0].met is True  # 4 ms against 4 ms pooled

@@ -553,10 +553,10 @@ def _latency_section(
                 judged = who.name == "wireshift" and streams_at_once == JUDGED and slot == 2
                 note = ""
                 if who.name == CONTROL:
-                    if slot != 2:
+                    if slot == 0:
                         continue
                     note = "the pass-through again, in its own process: how far two runs differ"
-                if (judged or who.name == CONTROL) and len(mine) > 1:
+                if (judged or (who.name == CONTROL and slot == 2)) and len(mine) > 1:
                     # A round's p99 is set by one or two stalls that reach every stream: the
                     # pooled figure rests on several; each round's own ratio says how far
                     # they scatter.

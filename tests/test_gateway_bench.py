@@ -88,11 +88,14 @@ def test_the_control_is_a_p99_row_at_the_judged_level_without_a_target() -> None
     }
     section = gateway_cost._latency_section(direction, 0, latency, {})
     control = [row for row in section.rows if gateway_cost.CONTROL in row.name]
-    # One row, at the judged level, its p99 only: no target, so it cannot be met or missed.
-    assert [row.name for row in control] == [f"64 streams, {gateway_cost.CONTROL}: p99 per event"]
-    (row,) = control
-    assert row.target == ""
-    assert row.met is None
+    # At the judged level only, its p50 and p99, with no target: they cannot be met or missed.
+    assert [row.name for row in control] == [
+        f"64 streams, {gateway_cost.CONTROL}: p50 per event",
+        f"64 streams, {gateway_cost.CONTROL}: p99 per event",
+    ]
+    assert [(row.target, row.met) for row in control] == [("", None), ("", None)]
+    assert control[0].ratio == 1.0  # 1 ms against 1 ms
+    row = control[1]
     # Pooled over its rounds: the 4th-highest of 300 delays is 8 ms, against the floor's 4 ms.
     assert row.ratio == 2.0
     assert "each round's own p99 ratio: 2.00x, 2.00x, 0.50x" in row.note

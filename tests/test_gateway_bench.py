@@ -63,7 +63,7 @@ def test_a_peer_is_left_out_where_its_own_cpu_cannot_keep_up() -> None:
         assert said in note
 
 
-def test_the_control_is_a_p99_row_at_the_judged_level_without_a_target() -> None:
+def test_the_control_gives_its_p50_and_p99_where_it_ran_without_a_target() -> None:
     gateway_cost = _gateway_cost()
     sample, contender = gateway_cost.Sample, gateway_cost.Contender
     direction = gateway_cost.Direction("chat upstream -> Responses client", "chat")
@@ -88,7 +88,7 @@ def test_the_control_is_a_p99_row_at_the_judged_level_without_a_target() -> None
     }
     section = gateway_cost._latency_section(direction, 0, latency, {})
     control = [row for row in section.rows if gateway_cost.CONTROL in row.name]
-    # At the judged level only, its p50 and p99, with no target: they cannot be met or missed.
+    # Where it ran (the judged level), its p50 and p99, with no target: never met or missed.
     assert [row.name for row in control] == [
         f"64 streams, {gateway_cost.CONTROL}: p50 per event",
         f"64 streams, {gateway_cost.CONTROL}: p99 per event",

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 import workloads
 from common import Row, Section, Unavailable
-from gateway.fleet import Fleet, cpu_seconds
+from gateway.fleet import Fleet, cpu_seconds, host_steal_seconds
 from gateway.load import API_KEY, Content, Turn, run_turn, stream_content
 from gateway.upstream import GAPS, PATHS, SIZES, streams
 from venvs import LITELLM_REQUIREMENT, peer_python
@@ -305,11 +305,13 @@ async def _cpu_turn(turns: _Turns, who: Contender, wire: str) -> float:
 
 
 class Sample(NamedTuple):
-    """One run of concurrent turns: each turn's time to its first body byte, and each text
-    delta's delay at the client."""
+    """One run of concurrent turns: each turn's time to its first body byte, each text
+    delta's delay at the client, and the seconds the hypervisor took from the machine
+    meanwhile."""
 
     first_bytes: list[float]
     delays: list[float]
+    steal: float = 0.0
 
 
 def pooled(samples: list[Sample]) -> tuple[float, float, float]:
@@ -337,15 +339,17 @@ async def _concurrent(turns: _Turns, who: Contender, wire: str, streams_at_once:
     # collects before the round and not during it (a round allocates a few MB at most).
     gc.collect()
     gc.disable()
+    stolen = host_steal_seconds()
     try:
         done = await asyncio.gather(*(one(n) for n in range(streams_at_once)))
     finally:
         gc.enable()
+    stolen = host_steal_seconds() - stolen
     delays: list[float] = []
     for turn in done:
         content = turns.check(turn, who, wire, "short")
         delays += turns.delays(wire, "short", turn.turn_id, content)
-    return Sample([turn.first_byte for turn in done], delays)
+    return Sample([turn.first_byte for turn in done], delays, stolen)
 
 
 SESSIONS_NOTE = (
@@ -568,6 +572,11 @@ def _latency_section(
                     if judged:
                         own = ", ".join(f"{pooled([b])[2] * 1e3:.1f}" for b in floor)
                         note += f"; the pass-through's own p99 by round: {own} ms"
+                    # Time the machine's host took its cores away during the round: a round
+                    # with much of it stalls whichever proxy ran then, and is read with care.
+                    note += f"; host steal by round, s: {who.name} {_steals(mine)}"
+                    if judged:
+                        note += f", pass-through {_steals(floor)}"
                 section.rows.append(
                     Row(
                         name,
@@ -580,6 +589,10 @@ def _latency_section(
                     )
                 )
     return section
+
+
+def _steals(rounds: list[Sample]) -> str:
+    return " / ".join(f"{r.steal:.2f}" for r in rounds)
 
 
 def sections(repeats: int) -> list[Section]:

@@ -102,3 +102,37 @@ def test_the_control_gives_its_p50_and_p99_where_it_ran_without_a_target() -> No
     judged = [row for row in section.rows if row.target]
     assert [row.name for row in judged] == ["64 streams, wireshift: p99 per event"]
     assert judged[0].met is True  # 4 ms against 4 ms pooled
+
+
+def test_the_judged_and_control_rows_say_how_much_cpu_the_host_took_in_each_round() -> None:
+    gateway_cost = _gateway_cost()
+    sample, contender = gateway_cost.Sample, gateway_cost.Contender
+    direction = gateway_cost.Direction("chat upstream -> Responses client", "chat")
+    direction.contenders += [
+        contender(name, (0, None), "chat", lambda kind, turn: b"")
+        for name in ("pass-through", "wireshift", gateway_cost.CONTROL)
+    ]
+
+    def rounds(*steals: float) -> list[Any]:
+        return [sample([0.02], [0.001] * 100, steal) for steal in steals]
+
+    latency = {
+        (0, "pass-through", 1): rounds(9.0),
+        (0, "wireshift", 1): rounds(9.0),
+        (0, "pass-through", 16): rounds(9.0),
+        (0, "wireshift", 16): rounds(9.0),
+        (0, "pass-through", 64): rounds(0.0, 0.01, 0.07),
+        (0, "wireshift", 64): rounds(0.14, 0.0, 0.02),
+        (0, gateway_cost.CONTROL, 64): rounds(0.52, 0.01, 0.0),
+    }
+    section = gateway_cost._latency_section(direction, 0, latency, {})
+    notes = {row.name: row.note for row in section.rows}
+    # In the order the rounds ran; the judged row says the pass-through's rounds' too.
+    judged = notes["64 streams, wireshift: p99 per event"]
+    assert judged.endswith(
+        "host steal by round, s: wireshift 0.14 / 0.00 / 0.02, pass-through 0.00 / 0.01 / 0.07"
+    )
+    control = notes[f"64 streams, {gateway_cost.CONTROL}: p99 per event"]
+    assert control.endswith(f"host steal by round, s: {gateway_cost.CONTROL} 0.52 / 0.01 / 0.00")
+    # Levels run once say nothing of it.
+    assert not any("steal" in note for name, note in notes.items() if "64 streams" not in name)

@@ -40,6 +40,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def host_steal_seconds() -> float:
+    """CPU seconds the machine's hypervisor has taken from this virtual machine since boot,
+    all cores together (``steal`` in ``/proc/stat``; 0 on bare metal): time the proxies
+    wanted a core and had none, whatever they ran."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = stat.readline().split()
+    return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else 0.0
+
+
 def _die_with_parent() -> None:
     if sys.platform == "linux":
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

@@ -32,7 +32,9 @@ def construct(cls: type[Any], fields: dict[str, Any]) -> Any:
     """
     known = _DEFAULTS.get(cls)
     if known is None:
-        plain = {n: f.default for n, f in cls.model_fields.items() if f.default_factory is None}
+        # Every field in its declared order (a factory's place held until it runs), so that
+        # the instance's __dict__ iterates as model_construct's does.
+        plain = {n: f.default for n, f in cls.model_fields.items()}
         factories = {n: f.default_factory for n, f in cls.model_fields.items() if f.default_factory}
         known = _DEFAULTS[cls] = (plain, factories)
     plain, factories = known

@@ -762,26 +762,35 @@ class ChatToResponsesStream:
         self._next_index += 1
         if kind == "message":
             item = _TextItem(kind, new_id("msg"), index)
-            added: Any = Message.model_construct(
-                type="message", id=item.item_id, role="assistant", status="in_progress", content=[]
+            added: Any = construct(
+                Message,
+                {
+                    "type": "message",
+                    "id": item.item_id,
+                    "role": "assistant",
+                    "status": "in_progress",
+                    "content": [],
+                },
             )
         else:
             item = _TextItem(kind, new_id("rs"), index)
-            added = ReasoningItem.model_construct(type="reasoning", id=item.item_id, summary=[])
+            added = construct(
+                ReasoningItem, {"type": "reasoning", "id": item.item_id, "summary": []}
+            )
         self._open = item
         out.append(self._event(ResponseOutputItemAddedEvent, output_index=index, item=added))
         return item
 
     def _empty_part(self, part_kind: str, text: str = "") -> Any:
         if part_kind == "output_text":
-            return OutputText.model_construct(
-                type="output_text", text=text, annotations=[], logprobs=[]
+            return construct(
+                OutputText, {"type": "output_text", "text": text, "annotations": [], "logprobs": []}
             )
         if part_kind == "refusal":
-            return Refusal.model_construct(type="refusal", refusal=text)
+            return construct(Refusal, {"type": "refusal", "refusal": text})
         if self.reasoning_style == "summary":
-            return SummaryText.model_construct(type="summary_text", text=text)
-        return ReasoningText.model_construct(type="reasoning_text", text=text)
+            return construct(SummaryText, {"type": "summary_text", "text": text})
+        return construct(ReasoningText, {"type": "reasoning_text", "text": text})
 
     def _open_part(self, out: list[Any], item: _TextItem, part_kind: str) -> None:
         if item.parts:
@@ -869,8 +878,15 @@ class ChatToResponsesStream:
         texts = [(kind, "".join(pieces)) for kind, pieces in item.parts]
         parts = [self._empty_part(kind, text) for kind, text in texts]
         if item.kind == "message":
-            return Message.model_construct(
-                type="message", id=item.item_id, role="assistant", status=status, content=parts
+            return construct(
+                Message,
+                {
+                    "type": "message",
+                    "id": item.item_id,
+                    "role": "assistant",
+                    "status": status,
+                    "content": parts,
+                },
             )
         fields: dict[str, Any] = {"type": "reasoning", "id": item.item_id}
         if self.reasoning_style == "summary":
@@ -884,7 +900,7 @@ class ChatToResponsesStream:
             fields["encrypted_content"] = seal("".join(text for _, text in texts), field)
         if status != "completed":
             fields["status"] = status
-        return ReasoningItem.model_construct(**fields)
+        return construct(ReasoningItem, fields)
 
     # --- tool calls -------------------------------------------------------------------
 
@@ -964,13 +980,16 @@ class ChatToResponsesStream:
         item: Any
         if call.custom:
             call.item_id = "ctc_" + call.item_id[3:]
-            item = CustomToolCall.model_construct(
-                type="custom_tool_call",
-                id=call.item_id,
-                call_id=call.call_id,
-                name=call.name,
-                input="",
-                status="in_progress",
+            item = construct(
+                CustomToolCall,
+                {
+                    "type": "custom_tool_call",
+                    "id": call.item_id,
+                    "call_id": call.call_id,
+                    "name": call.name,
+                    "input": "",
+                    "status": "in_progress",
+                },
             )
         else:
             item = self._function_item(call, "", "in_progress")
@@ -1004,7 +1023,8 @@ class ChatToResponsesStream:
         }
         if call.namespace is not None:
             fields["namespace"] = call.namespace
-        return FunctionCall.model_construct(**fields)
+        made: FunctionCall = construct(FunctionCall, fields)
+        return made
 
     def _close_call(self, out: list[Any], call: _Call, status: str) -> None:
         if not call.added:
@@ -1021,13 +1041,16 @@ class ChatToResponsesStream:
             if text:
                 out.append(self._event(ResponseCustomToolCallInputDeltaEvent, delta=text, **common))
             out.append(self._event(ResponseCustomToolCallInputDoneEvent, input=text, **common))
-            item = CustomToolCall.model_construct(
-                type="custom_tool_call",
-                id=call.item_id,
-                call_id=call.call_id,
-                name=call.name,
-                input=text,
-                status=status,
+            item = construct(
+                CustomToolCall,
+                {
+                    "type": "custom_tool_call",
+                    "id": call.item_id,
+                    "call_id": call.call_id,
+                    "name": call.name,
+                    "input": text,
+                    "status": status,
+                },
             )
         else:
             out.append(

@@ -323,3 +323,53 @@ def test_each_stream_has_its_own_response_resource() -> None:
     assert second["tools"] == second_done["tools"] == []
     assert second_done["status"] == "completed"
     assert second_done["output"][0]["content"][0]["text"] == "hi"
+
+
+@pytest.mark.parametrize(
+    ("response", "templated"),
+    [
+        (None, True),
+        ({"model": "asked-for"}, True),
+        ({"instructions": "100% %d%b é 🙂 \u2028", "model": "m%d"}, True),
+        ({"metadata": {"k": "v"}, "temperature": 0.5, "unknown_field": [1, {"x": None}]}, True),
+        # Not JSON (a lone surrogate): no key to keep templates under, so the models write.
+        ({"instructions": "\ud800"}, False),
+    ],
+)
+# A fractional creation time is drift (read without it, the stream's clock dates the
+# response): both paths alike.
+@pytest.mark.parametrize("created", [1_700_000_000, 0, 1_700_000_000.5])
+def test_the_start_events_written_from_templates_are_the_models_bytes(
+    response: dict[str, Any] | None,
+    templated: bool,
+    created: float,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+        body = {
+            "id": "c",
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": "upstream-model",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+        return b"data: " + json.dumps(body).encode() + b"\n\n"
+
+    items = [chunk({"role": "assistant", "content": ""}), chunk({"content": "hi"})]
+    items += [chunk({}, "stop"), b"data: [DONE]\n\n"]
+    written = 0
+    start_written = ChatToResponsesStream._start_written
+
+    def counted(self: Any) -> Any:
+        nonlocal written
+        made = start_written(self)
+        written += made is not None
+        return made
+
+    monkeypatch.setattr(ChatToResponsesStream, "_start_written", counted)
+    for options in CHAT_OPTIONS.values():
+        # Twice each: the second stream fills the templates the first one cut.
+        for _ in range(2):
+            _compare(items, monkeypatch, to="responses", response=response, **options)
+    # Once a stream, where the bytes are written fast (encode=True, the fast path on).
+    assert written == (2 * len(CHAT_OPTIONS) if templated else 0)

@@ -129,6 +129,10 @@ _NO_CALL: ToolCallParts = (None, None, None, None, None, None)
 # kept a process (see ChatToResponsesStream._from_started).
 _STARTED: dict[tuple[bytes, str, bool], Response] = {}
 _STARTED_KEPT = 64
+# The bytes of response.created and in_progress cut from that resource, its id and creation
+# time the holes, per the same key and the first event's sequence number (see _start_written);
+# () where they cannot be cut.
+_START_WRITTEN: dict[tuple[bytes, str, bool, int], tuple[EventTemplate, ...]] = {}
 _to_json = pydantic_core.to_json
 
 _THINK_OPEN = "<think>"
@@ -273,7 +277,7 @@ class ChatToResponsesStream:
         self._seq = 0
         self._started = False
         self._finished = False
-        self._created_at: int | float = int(time.time())
+        self._created_at: int = int(time.time())
         self._model: str | None = self._base.get("model")
         self._next_index = 0
         self._open: _TextItem | None = None
@@ -593,21 +597,32 @@ class ChatToResponsesStream:
                 return made
         return self._built(status, **fields)
 
-    def _from_started(self, status: str) -> Response | None:
-        """:meth:`_built`'s response, copied from the in-progress resource of an earlier
-        stream with the same ``response`` fields, model and dialect: the 31 resource fields
-        are built and validated once a process, not twice a turn. ``None`` when the
-        ``response`` fields are not JSON."""
+    def _started_key(self) -> tuple[bytes, str, bool] | None:
+        """What the in-progress resource depends on besides its id and creation time;
+        ``None`` when the ``response`` fields are not JSON."""
         try:
-            key = (_to_json(self._base), self._model or "", self.open_responses)
+            return (_to_json(self._base), self._model or "", self.open_responses)
         except (PydanticSerializationError, ValueError):
             return None
+
+    def _kept_started(self, key: tuple[bytes, str, bool]) -> Response:
         started = _STARTED.get(key)
         if started is None:
             started = self._built("in_progress")
             if len(_STARTED) >= _STARTED_KEPT:
                 _STARTED.clear()
             _STARTED[key] = started
+        return started
+
+    def _from_started(self, status: str) -> Response | None:
+        """:meth:`_built`'s response, copied from the in-progress resource of an earlier
+        stream with the same ``response`` fields, model and dialect: the 31 resource fields
+        are built and validated once a process, not twice a turn. ``None`` when the
+        ``response`` fields are not JSON."""
+        key = self._started_key()
+        if key is None:
+            return None
+        started = self._kept_started(key)
         update: dict[str, Any] = {"id": self.response_id, "created_at": self._created_at}
         if status == "in_progress":
             # Encoded at once and let go: it may share the kept copy's nested values.
@@ -650,9 +665,41 @@ class ChatToResponsesStream:
 
     def _start(self, out: list[Any]) -> None:
         self._started = True
+        if self._write_fast:
+            written = self._start_written()
+            if written is not None:
+                out += written
+                return
         response = self._response("in_progress")
         out.append(self._event(ResponseCreatedEvent, response=response))
         out.append(self._event(ResponseInProgressEvent, response=response))
+
+    def _start_written(self) -> list[bytes] | None:
+        """The bytes of :meth:`_start`'s two events, from templates cut out of their encoding
+        with the kept in-progress resource (:meth:`_from_started`), this stream's id and
+        creation time put in its holes: no copy of the resource and no encoding a turn.
+        ``None`` where they cannot be cut (``response`` fields that are not JSON)."""
+        started_key = self._started_key()
+        if started_key is None:
+            return None
+        key = (*started_key, self._seq)
+        templates = _START_WRITTEN.get(key)
+        if templates is None:
+            holed = self._kept_started(started_key).model_copy(
+                update={"id": EventTemplate.TEXT, "created_at": EventTemplate.NUMBER}
+            )
+            cut = [
+                EventTemplate.of(self._build(cls, self._seq + n, {"response": holed}))
+                for n, cls in enumerate((ResponseCreatedEvent, ResponseInProgressEvent))
+            ]
+            templates = tuple(t for t in cut if t is not None) if None not in cut else ()
+            if len(_START_WRITTEN) >= _STARTED_KEPT:
+                _START_WRITTEN.clear()
+            _START_WRITTEN[key] = templates
+        if not templates:
+            return None
+        self._seq += len(templates)
+        return [template.fill(self.response_id, self._created_at) for template in templates]
 
     def _fail(self, out: list[Any], error: UpstreamError) -> None:
         """End in ``response.failed``. Nothing unconfirmed is sent as done: Codex runs every

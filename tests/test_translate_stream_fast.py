@@ -373,3 +373,22 @@ def test_the_start_events_written_from_templates_are_the_models_bytes(
             _compare(items, monkeypatch, to="responses", response=response, **options)
     # Once a stream, where the bytes are written fast (encode=True, the fast path on).
     assert written == (2 * len(CHAT_OPTIONS) if templated else 0)
+
+
+def test_start_events_go_to_the_models_when_a_template_cannot_be_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A template is cut only where each hole is found exactly once. Where one of the two
+    # start events' cannot be, both events are the models' (and the next stream with the
+    # same fields does not try again).
+    cut = _fast.EventTemplate.of.__func__  # type: ignore[attr-defined]
+
+    def of(cls: Any, model: Any, event: str | None = None) -> Any:
+        return None if model.type == "response.in_progress" else cut(cls, model, event=event)
+
+    monkeypatch.setattr(_fast.EventTemplate, "of", classmethod(of))
+    monkeypatch.setattr(_stream_to_responses, "_START_WRITTEN", {})
+    raw = (DATA / "chat" / "text.sse").read_bytes()
+    for _ in range(2):
+        _compare([raw], monkeypatch, to="responses", response={"model": "half-cut"})
+    assert list(_stream_to_responses._START_WRITTEN.values()) == [()]

@@ -688,11 +688,14 @@ class ChatToResponsesStream:
             holed = self._kept_started(started_key).model_copy(
                 update={"id": EventTemplate.TEXT, "created_at": EventTemplate.NUMBER}
             )
+            events = (ResponseCreatedEvent, ResponseInProgressEvent)
             cut = [
                 EventTemplate.of(self._build(cls, self._seq + n, {"response": holed}))
-                for n, cls in enumerate((ResponseCreatedEvent, ResponseInProgressEvent))
+                for n, cls in enumerate(events)
             ]
-            templates = tuple(t for t in cut if t is not None) if None not in cut else ()
+            templates = tuple(template for template in cut if template is not None)
+            if len(templates) != len(events):  # a hole not found once: the models write
+                templates = ()
             if len(_START_WRITTEN) >= _STARTED_KEPT:
                 _START_WRITTEN.clear()
             _START_WRITTEN[key] = templates

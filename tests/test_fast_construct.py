@@ -82,5 +82,6 @@ def test_construct_makes_what_model_construct_makes(cls: type[Any], fields: dict
 def test_default_factories_give_each_instance_its_own_value() -> None:
     first = construct(Message, {"type": "message", "role": "assistant"})
     second = construct(Message, {"type": "message", "role": "assistant"})
+    assert isinstance(first.content, list)
     first.content.append(construct(OutputText, {"type": "output_text", "text": "a"}))
     assert second.content == []

@@ -21,6 +21,17 @@ def _gateway_cost() -> Any:
         sys.path.remove(str(BENCHMARKS))
 
 
+def _chat_direction(gateway_cost: Any) -> Any:
+    """The chat-upstream direction with the pass-through, wireshift and the control (no
+    servers: for building the table from made-up rounds)."""
+    direction = gateway_cost.Direction("chat upstream -> Responses client", "chat")
+    direction.contenders += [
+        gateway_cost.Contender(name, (0, None), "chat", lambda kind, turn: b"")
+        for name in ("pass-through", "wireshift", gateway_cost.CONTROL)
+    ]
+    return direction
+
+
 def test_every_contender_streams_the_upstreams_turn_intact() -> None:
     gateway_cost = _gateway_cost()
     results = gateway_cost.smoke()
@@ -65,12 +76,7 @@ def test_a_peer_is_left_out_where_its_own_cpu_cannot_keep_up() -> None:
 
 def test_the_control_gives_its_p50_and_p99_where_it_ran_without_a_target() -> None:
     gateway_cost = _gateway_cost()
-    sample, contender = gateway_cost.Sample, gateway_cost.Contender
-    direction = gateway_cost.Direction("chat upstream -> Responses client", "chat")
-    direction.contenders += [
-        contender(name, (0, None), "chat", lambda kind, turn: b"")
-        for name in ("pass-through", "wireshift", gateway_cost.CONTROL)
-    ]
+    sample, direction = gateway_cost.Sample, _chat_direction(gateway_cost)
 
     def rounds(*p99s: float) -> list[Any]:
         # 100 delays a round: 98 of 1 ms and two at the round's p99, so each round's own
@@ -106,12 +112,7 @@ def test_the_control_gives_its_p50_and_p99_where_it_ran_without_a_target() -> No
 
 def test_the_judged_and_control_rows_say_how_much_cpu_the_host_took_in_each_round() -> None:
     gateway_cost = _gateway_cost()
-    sample, contender = gateway_cost.Sample, gateway_cost.Contender
-    direction = gateway_cost.Direction("chat upstream -> Responses client", "chat")
-    direction.contenders += [
-        contender(name, (0, None), "chat", lambda kind, turn: b"")
-        for name in ("pass-through", "wireshift", gateway_cost.CONTROL)
-    ]
+    sample, direction = gateway_cost.Sample, _chat_direction(gateway_cost)
 
     def rounds(*steals: float) -> list[Any]:
         return [sample([0.02], [0.001] * 100, steal) for steal in steals]

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import pydantic_core
 from pydantic import BaseModel
@@ -19,12 +19,13 @@ from .._sse import encode_sse
 
 __all__ = ["EventTemplate", "construct"]
 
+_Model = TypeVar("_Model", bound=BaseModel)
 _DEFAULTS: dict[type[Any], tuple[dict[str, Any], dict[str, Any]]] = {}
 _new = object.__new__
 _set = object.__setattr__
 
 
-def construct(cls: type[Any], fields: dict[str, Any]) -> Any:
+def construct(cls: type[_Model], fields: dict[str, Any]) -> _Model:
     """``cls.model_construct(**fields)`` for fields the model declares, by name.
 
     Every value is built by this package, so neither validation nor construct's per-call
@@ -35,7 +36,9 @@ def construct(cls: type[Any], fields: dict[str, Any]) -> Any:
         # Every field in its declared order (a factory's place held until it runs), so that
         # the instance's __dict__ iterates as model_construct's does.
         plain = {n: f.default for n, f in cls.model_fields.items()}
-        factories = {n: f.default_factory for n, f in cls.model_fields.items() if f.default_factory}
+        factories: dict[str, Any] = {
+            n: f.default_factory for n, f in cls.model_fields.items() if f.default_factory
+        }
         known = _DEFAULTS[cls] = (plain, factories)
     plain, factories = known
     values = {**plain, **fields}

@@ -235,6 +235,17 @@ class _Call:
         self.hosted: ToolOrigin | None = None
 
 
+def _assistant_message(item_id: str, status: str, content: list[Any]) -> Message:
+    fields = {
+        "type": "message",
+        "id": item_id,
+        "role": "assistant",
+        "status": status,
+        "content": content,
+    }
+    return construct(Message, fields)
+
+
 class ChatToResponsesStream:
     """Translates one Chat Completions stream into Responses events.
 
@@ -812,16 +823,7 @@ class ChatToResponsesStream:
         self._next_index += 1
         if kind == "message":
             item = _TextItem(kind, new_id("msg"), index)
-            added: Any = construct(
-                Message,
-                {
-                    "type": "message",
-                    "id": item.item_id,
-                    "role": "assistant",
-                    "status": "in_progress",
-                    "content": [],
-                },
-            )
+            added: Any = _assistant_message(item.item_id, "in_progress", [])
         else:
             item = _TextItem(kind, new_id("rs"), index)
             added = construct(
@@ -928,16 +930,7 @@ class ChatToResponsesStream:
         texts = [(kind, "".join(pieces)) for kind, pieces in item.parts]
         parts = [self._empty_part(kind, text) for kind, text in texts]
         if item.kind == "message":
-            return construct(
-                Message,
-                {
-                    "type": "message",
-                    "id": item.item_id,
-                    "role": "assistant",
-                    "status": status,
-                    "content": parts,
-                },
-            )
+            return _assistant_message(item.item_id, status, parts)
         fields: dict[str, Any] = {"type": "reasoning", "id": item.item_id}
         if self.reasoning_style == "summary":
             fields["summary"] = parts
@@ -1030,17 +1023,7 @@ class ChatToResponsesStream:
         item: Any
         if call.custom:
             call.item_id = "ctc_" + call.item_id[3:]
-            item = construct(
-                CustomToolCall,
-                {
-                    "type": "custom_tool_call",
-                    "id": call.item_id,
-                    "call_id": call.call_id,
-                    "name": call.name,
-                    "input": "",
-                    "status": "in_progress",
-                },
-            )
+            item = self._custom_item(call, "", "in_progress")
         else:
             item = self._function_item(call, "", "in_progress")
             if self._write_fast:
@@ -1062,6 +1045,18 @@ class ChatToResponsesStream:
                 )
             )
 
+    @staticmethod
+    def _custom_item(call: _Call, text: str, status: str) -> CustomToolCall:
+        fields = {
+            "type": "custom_tool_call",
+            "id": call.item_id,
+            "call_id": call.call_id,
+            "name": call.name,
+            "input": text,
+            "status": status,
+        }
+        return construct(CustomToolCall, fields)
+
     def _function_item(self, call: _Call, arguments: str, status: str) -> FunctionCall:
         fields: dict[str, Any] = {
             "type": "function_call",
@@ -1073,8 +1068,7 @@ class ChatToResponsesStream:
         }
         if call.namespace is not None:
             fields["namespace"] = call.namespace
-        made: FunctionCall = construct(FunctionCall, fields)
-        return made
+        return construct(FunctionCall, fields)
 
     def _close_call(self, out: list[Any], call: _Call, status: str) -> None:
         if not call.added:
@@ -1091,17 +1085,7 @@ class ChatToResponsesStream:
             if text:
                 out.append(self._event(ResponseCustomToolCallInputDeltaEvent, delta=text, **common))
             out.append(self._event(ResponseCustomToolCallInputDoneEvent, input=text, **common))
-            item = construct(
-                CustomToolCall,
-                {
-                    "type": "custom_tool_call",
-                    "id": call.item_id,
-                    "call_id": call.call_id,
-                    "name": call.name,
-                    "input": text,
-                    "status": status,
-                },
-            )
+            item = self._custom_item(call, text, status)
         else:
             out.append(
                 self._event(

@@ -32,6 +32,19 @@ def _chat_direction(gateway_cost: Any) -> Any:
     return direction
 
 
+def _latency(
+    gateway_cost: Any, once: list[Any], floor: list[Any], ours: list[Any], control: list[Any]
+) -> dict[tuple[int, str, int], list[Any]]:
+    """The chat direction's rounds by level as ``_measure`` keeps them: ``once`` for the
+    pass-through and wireshift at 1 and 16 streams, the given rounds at 64."""
+    return {
+        **{(0, name, level): once for name in ("pass-through", "wireshift") for level in (1, 16)},
+        (0, "pass-through", 64): floor,
+        (0, "wireshift", 64): ours,
+        (0, gateway_cost.CONTROL, 64): control,
+    }
+
+
 def test_every_contender_streams_the_upstreams_turn_intact() -> None:
     gateway_cost = _gateway_cost()
     results = gateway_cost.smoke()
@@ -83,15 +96,13 @@ def test_the_control_gives_its_p50_and_p99_where_it_ran_without_a_target() -> No
         # p99 is the given figure.
         return [sample([0.02], [0.001] * 98 + [p99] * 2) for p99 in p99s]
 
-    latency = {
-        (0, "pass-through", 1): rounds(0.002),
-        (0, "wireshift", 1): rounds(0.002),
-        (0, "pass-through", 16): rounds(0.002),
-        (0, "wireshift", 16): rounds(0.002),
-        (0, "pass-through", 64): rounds(0.004, 0.004, 0.002),
-        (0, "wireshift", 64): rounds(0.004, 0.004, 0.002),
-        (0, gateway_cost.CONTROL, 64): rounds(0.008, 0.008, 0.001),
-    }
+    latency = _latency(
+        gateway_cost,
+        once=rounds(0.002),
+        floor=rounds(0.004, 0.004, 0.002),
+        ours=rounds(0.004, 0.004, 0.002),
+        control=rounds(0.008, 0.008, 0.001),
+    )
     section = gateway_cost._latency_section(direction, 0, latency, {})
     control = [row for row in section.rows if gateway_cost.CONTROL in row.name]
     # Where it ran (the judged level), its p50 and p99, with no target: never met or missed.
@@ -117,15 +128,13 @@ def test_the_judged_and_control_rows_say_how_much_cpu_the_host_took_in_each_roun
     def rounds(*steals: float) -> list[Any]:
         return [sample([0.02], [0.001] * 100, steal) for steal in steals]
 
-    latency = {
-        (0, "pass-through", 1): rounds(9.0),
-        (0, "wireshift", 1): rounds(9.0),
-        (0, "pass-through", 16): rounds(9.0),
-        (0, "wireshift", 16): rounds(9.0),
-        (0, "pass-through", 64): rounds(0.0, 0.01, 0.07),
-        (0, "wireshift", 64): rounds(0.14, 0.0, 0.02),
-        (0, gateway_cost.CONTROL, 64): rounds(0.52, 0.01, 0.0),
-    }
+    latency = _latency(
+        gateway_cost,
+        once=rounds(9.0),
+        floor=rounds(0.0, 0.01, 0.07),
+        ours=rounds(0.14, 0.0, 0.02),
+        control=rounds(0.52, 0.01, 0.0),
+    )
     section = gateway_cost._latency_section(direction, 0, latency, {})
     notes = {row.name: row.note for row in section.rows}
     # In the order the rounds ran; the judged row says the pass-through's rounds' too.
